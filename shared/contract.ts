@@ -1,0 +1,134 @@
+// The IPC contract: every request channel with its request validator and response type, and every event
+// channel with its payload type. Main (registration wrapper), preload (exposed verbs), the browser host and
+// the renderer all derive from this one file.
+
+import type {
+  AppInfo,
+  CommandDone,
+  CommandOutput,
+  CommandStarted,
+  LogBatch,
+  LogPage,
+  LogSourceInfo,
+  PanelNotification,
+  PathCheck,
+  Settings,
+  Snapshot,
+} from './types.js'
+import { COMMANDS } from './types.js'
+import { array, bool, int, nullable, object, oneOf, record, str, none, type Validator } from './validate.js'
+
+/** A server name, alias, glob or instance id as swift-init accepts them: `object`, `object-server.2`, `object-*`, `main`. */
+export const TARGET_PATTERN = /^[a-z*][a-z0-9*-]{0,63}(\.[0-9]{1,4})?$/
+/** An instance id: `proxy-server`, `object-server.2`. */
+export const INSTANCE_ID_PATTERN = /^[a-z][a-z-]{0,63}(\.[0-9]{1,4})?$/
+export const SERVER_PATTERN = /^[a-z][a-z-]{0,63}$/
+const ABSOLUTE_PATH = /^\/[^\0]*$/
+
+const target = str(TARGET_PATTERN, 70)
+const instanceId = str(INSTANCE_ID_PATTERN, 70)
+const absPath = str(ABSOLUTE_PATH, 4096)
+
+const commandOptions = object(
+  {
+    verbose: bool,
+    wait: bool,
+    once: bool,
+    graceful: bool,
+    killWait: int(0, 3600),
+    killAfterTimeout: bool,
+    strict: bool,
+  },
+  ['verbose', 'wait', 'once', 'graceful', 'killWait', 'killAfterTimeout', 'strict'],
+)
+
+const profile = object({
+  name: str(/^[^\0]{1,64}$/, 64),
+  swiftDir: absPath,
+  runDir: absPath,
+  extraPath: array(absPath, 32),
+  logFiles: record(str(SERVER_PATTERN, 64), array(absPath, 32), 64),
+})
+
+const settings = object({
+  profiles: array(profile, 32),
+  activeProfile: str(/^[^\0]{1,64}$/, 64),
+  killWait: int(0, 3600),
+  strict: nullable(bool),
+  refreshIntervalMs: int(100, 60_000),
+  logBufferLines: int(100, 1_000_000),
+  syslogReceiverPort: int(0, 65535),
+  theme: oneOf(['system', 'light', 'dark'] as const),
+})
+
+interface RequestSpec<Req, Res> {
+  validate: Validator<Req>
+  /** Phantom: carries the response type. */
+  response?: Res
+}
+const request = <Req, Res>(validate: Validator<Req>): RequestSpec<Req, Res> => ({ validate })
+
+export const requests = {
+  /** The current model of every instance. */
+  'services:snapshot': request<undefined, Snapshot>(none),
+  /** Start a swift-init command; output and completion arrive as `commands:output` / `commands:done`. */
+  'commands:run': request<{ command: (typeof COMMANDS)[number]; targets: string[]; options?: ReturnType<typeof commandOptions> }, CommandStarted>(
+    object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options']),
+  ),
+  /** Run one instance attached (no-daemon), its console streamed as log lines. */
+  'instances:attach': request<{ instanceId: string }, CommandStarted>(object({ instanceId })),
+  /** Buffered log lines of one or more instances (merged by time). */
+  'logs:get': request<{ instanceIds: string[]; afterSeq?: number; limit?: number }, LogPage>(
+    object({ instanceIds: array(instanceId, 512), afterSeq: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 1_000_000) }, ['afterSeq', 'limit']),
+  ),
+  'logs:clear': request<{ instanceIds: string[] }, null>(object({ instanceIds: array(instanceId, 512) })),
+  /** Where each instance's log lines come from, or why none was found. */
+  'logs:sources': request<{ instanceIds: string[] }, LogSourceInfo[]>(object({ instanceIds: array(instanceId, 512) })),
+  'settings:get': request<undefined, Settings>(none),
+  'settings:set': request<Settings, Settings>(settings),
+  'settings:check-path': request<{ path: string; kind: 'swift-dir' | 'run-dir' | 'log-file' }, PathCheck>(
+    object({ path: str(/^[^\0]*$/, 4096), kind: oneOf(['swift-dir', 'run-dir', 'log-file'] as const) }),
+  ),
+  'app:info': request<undefined, AppInfo>(none),
+} as const
+
+export const events = {
+  /** A full snapshot, sent at most ~20 times per second, only when something changed. */
+  'services:changed': {} as Snapshot,
+  'commands:output': {} as CommandOutput,
+  'commands:done': {} as CommandDone,
+  /** New log lines, batched across instances. */
+  'logs:lines': {} as { batches: LogBatch[] },
+  'notify': {} as PanelNotification,
+} as const
+
+export type RequestChannel = keyof typeof requests
+export type EventChannel = keyof typeof events
+export type RequestOf<C extends RequestChannel> = (typeof requests)[C] extends RequestSpec<infer Req, unknown> ? Req : never
+export type ResponseOf<C extends RequestChannel> = (typeof requests)[C] extends RequestSpec<unknown, infer Res> ? Res : never
+export type EventOf<E extends EventChannel> = (typeof events)[E]
+
+export const REQUEST_CHANNELS = Object.keys(requests) as RequestChannel[]
+export const EVENT_CHANNELS = Object.keys(events) as EventChannel[]
+
+export type ErrorCode = 'bad-request' | 'unknown-channel' | 'forbidden' | 'not-found' | 'busy' | 'failed'
+export interface ErrorData {
+  code: ErrorCode
+  message: string
+}
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData }
+
+/** What every transport (preload bridge, WebSocket client, in-memory test transport) offers the renderer. */
+export interface Bridge {
+  invoke<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<Result<ResponseOf<C>>>
+  on<E extends EventChannel>(channel: E, listener: (payload: EventOf<E>) => void): () => void
+}
+
+/** The handlers main (or the browser host) registers: one per request channel, given a validated payload. */
+export type Handlers = { [C in RequestChannel]: (payload: RequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> }
+
+/** Where the service pushes events; each transport implements it. */
+export type EventSink = <E extends EventChannel>(channel: E, payload: EventOf<E>) => void
+
+/** Events throttle: at most this many messages per second per channel. */
+export const EVENTS_PER_SECOND = 20

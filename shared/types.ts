@@ -1,0 +1,228 @@
+// Data shapes shared by the main-process services and the renderer.
+// Plain data only: everything here crosses IPC / WebSocket as JSON.
+
+/** The swift-init commands, in swift-init's own (sorted) order. */
+export const COMMANDS = [
+  'force-reload',
+  'kill',
+  'no-daemon',
+  'no-wait',
+  'once',
+  'reload',
+  'reload-seamless',
+  'restart',
+  'shutdown',
+  'start',
+  'status',
+  'stop',
+] as const
+export type CommandName = (typeof COMMANDS)[number]
+
+export const MAIN_SERVERS = ['proxy-server', 'account-server', 'container-server', 'object-server'] as const
+
+/** Every server swift-init knows, main servers first, then the rest alphabetically (our fixed display and run order). */
+export const ALL_SERVERS = [
+  ...MAIN_SERVERS,
+  'account-auditor',
+  'account-reaper',
+  'account-replicator',
+  'container-auditor',
+  'container-reconciler',
+  'container-replicator',
+  'container-sharder',
+  'container-sync',
+  'container-updater',
+  'object-auditor',
+  'object-expirer',
+  'object-reconstructor',
+  'object-replicator',
+  'object-updater',
+] as const
+
+export const ALIASES = ['all', 'main', 'rest'] as const
+export type Alias = (typeof ALIASES)[number]
+export type Group = 'main' | 'rest'
+
+/**
+ * running: pid file names a live process of this server.
+ * stopped: no pid file.
+ * starting / stopping: a command of ours is acting on it right now.
+ * dead: a pid file is left but its process is gone (stale pid file).
+ * crashed: it was running, and vanished without a stop from us.
+ * unconfigured: the binary is on PATH but no config was found.
+ */
+export type InstanceState = 'running' | 'stopped' | 'starting' | 'stopping' | 'dead' | 'crashed' | 'unconfigured'
+
+export interface InstanceInfo {
+  /** `object-server.2` for one of several configs, `proxy-server` for a single config. */
+  id: string
+  server: string
+  group: Group
+  /** 1-based config number as swift-init's `-c N` counts it; null for a single-config or unconfigured server. */
+  number: number | null
+  confFile: string | null
+  pidFile: string | null
+  pid: number | null
+  state: InstanceState
+  /** Epoch ms when the process started (from /proc), null when not running. */
+  startedAt: number | null
+  cpuPercent: number | null
+  rssBytes: number | null
+  workers: number[]
+  lastExitCode: number | null
+  /** Running attached (no-daemon) under the service, output streamed live. */
+  attached: boolean
+  /** The command acting on this instance right now, if any. */
+  busy: CommandName | null
+}
+
+export type ProblemCode =
+  | 'no-swift-dir'
+  | 'no-configs'
+  | 'missing-binaries'
+  | 'run-dir-permission'
+  | 'run-dir-missing'
+  | 'swift-dir-permission'
+
+export interface Problem {
+  code: ProblemCode
+  message: string
+  /** What the user can do about it. */
+  hint: string
+  paths: string[]
+}
+
+export interface Snapshot {
+  /** Grows by one for every change; lets a client drop stale snapshots. */
+  seq: number
+  takenAt: number
+  swiftDir: string
+  runDir: string
+  instances: InstanceInfo[]
+  problems: Problem[]
+}
+
+export interface CommandOptions {
+  verbose?: boolean
+  wait?: boolean
+  once?: boolean
+  graceful?: boolean
+  /** Seconds; swift-init's -k. */
+  killWait?: number
+  killAfterTimeout?: boolean
+  strict?: boolean
+}
+
+export interface CommandRequest {
+  command: CommandName
+  /** Server names (`object`, `object-server`), instance ids (`object-server.2`), aliases or globs, as swift-init takes them. */
+  targets: string[]
+  options?: CommandOptions
+}
+
+export interface CommandStarted {
+  commandId: string
+}
+
+export interface CommandOutput {
+  commandId: string
+  lines: string[]
+}
+
+export interface CommandDone {
+  commandId: string
+  command: CommandName
+  targets: string[]
+  exitCode: number
+}
+
+/** Where a log line came from. */
+export type LogSource = 'startup' | 'attached' | 'file' | 'receiver'
+export type LogStream = 'stdout' | 'stderr' | 'log'
+
+export interface LogLine {
+  /** Per-instance sequence number, strictly increasing. */
+  seq: number
+  ts: number
+  source: LogSource
+  stream: LogStream
+  text: string
+}
+
+export interface LogBatch {
+  instanceId: string
+  lines: LogLine[]
+}
+
+export interface LogQuery {
+  /** One instance id, or several for a merged view. */
+  instanceIds: string[]
+  /** Only lines with seq greater than this (per instance). */
+  afterSeq?: number
+  limit?: number
+}
+
+export interface LogPage {
+  lines: (LogLine & { instanceId: string })[]
+  /** Lines dropped from the ring buffers so far (per query), for "n older lines discarded". */
+  dropped: number
+}
+
+/** How the panel found (or failed to find) where an instance logs. */
+export interface LogSourceInfo {
+  instanceId: string
+  kind: 'file' | 'receiver' | 'console' | 'unknown'
+  /** Files tailed for this instance. */
+  files: string[]
+  logName: string | null
+  facility: string | null
+  /** Plain words: why this source, or why none was found. */
+  explanation: string
+  /** For `unknown`: the conf lines that would send this instance's logs to the built-in receiver. */
+  suggestedConf: string | null
+}
+
+export interface Profile {
+  name: string
+  swiftDir: string
+  runDir: string
+  /** Prepended to PATH when looking up and starting swift-* binaries. */
+  extraPath: string[]
+  /** Per server name: log files to tail, in addition to those found from the confs. */
+  logFiles: Record<string, string[]>
+}
+
+export interface Settings {
+  profiles: Profile[]
+  activeProfile: string
+  killWait: number
+  /** null: swift-init's default (strict when servers are named explicitly). */
+  strict: boolean | null
+  refreshIntervalMs: number
+  logBufferLines: number
+  /** UDP port of the built-in syslog receiver on 127.0.0.1; 0 disables it. */
+  syslogReceiverPort: number
+  theme: 'system' | 'light' | 'dark'
+}
+
+export interface PathCheck {
+  ok: boolean
+  message: string
+}
+
+export type NotificationLevel = 'info' | 'warning' | 'error'
+
+export interface PanelNotification {
+  id: string
+  ts: number
+  level: NotificationLevel
+  title: string
+  body: string
+  instanceId?: string
+}
+
+export interface AppInfo {
+  version: string
+  transport: 'electron' | 'browser'
+  platform: string
+}

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
+
+export default defineConfig({
+  test: {
+    // Tests spawn real daemons; two cores, so keep files parallel but few at once.
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', environment: 'node', include: ['test/**/*.test.ts'], exclude: ['test/renderer/**', 'test/e2e/**'] },
+      },
+      {
+        extends: true,
+        plugins: [vue()],
+        test: { name: 'renderer', environment: 'jsdom', include: ['test/renderer/**/*.test.ts'] },
+      },
+    ],
+  },
+})
