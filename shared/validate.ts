@@ -61,7 +61,7 @@ type FromShape<S extends Shape, O extends keyof S> = { [K in Exclude<keyof S, O>
 }
 
 /** An object with exactly these keys (unknown keys are refused); keys listed in `optional` may be absent. */
-export function object<S extends Shape, O extends keyof S = never>(shape: S, optional: readonly O[] = []): Validator<FromShape<S, O>> {
+export function object<S extends Shape, O extends keyof S = never>(shape: S, optional: readonly O[] = []): Validator<FromShape<S, NoInfer<O>>> {
   return (v, p = '') => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'expected an object')
     const input = v as Record<string, unknown>
@@ -74,6 +74,6 @@ export function object<S extends Shape, O extends keyof S = never>(shape: S, opt
       }
       out[k] = check(input[k], p ? `${p}.${k}` : k)
     }
-    return out as FromShape<S, O>
+    return out as FromShape<S, NoInfer<O>>
   }
 }

@@ -1,0 +1,74 @@
+// What /proc says about a process. Linux only, like swift-init's own cmdline check.
+
+import { readFileSync, readdirSync } from 'node:fs'
+
+export const PROC_DIR = '/proc'
+
+/** The NUL-separated command line, or null when the process (or /proc) is not there. */
+export function readCmdline(pid: number, procDir = PROC_DIR): string | null {
+  try {
+    return readFileSync(`${procDir}/${pid}/cmdline`, 'latin1')
+  } catch {
+    return null
+  }
+}
+
+export interface ProcessStat {
+  state: string
+  ppid: number
+  /** Process start, epoch ms. */
+  startTimeMs: number
+  /** utime + stime, in clock ticks. */
+  cpuTicks: number
+  rssBytes: number
+}
+
+/** Kernel's USER_HZ; 100 on every Linux port that matters. */
+export const CLOCK_TICKS = 100
+const PAGE_SIZE = 4096
+
+let bootTimeMs: number | null = null
+function bootTime(procDir: string): number {
+  if (bootTimeMs === null) {
+    const line = /^btime (\d+)$/m.exec(readFileSync(`${procDir}/stat`, 'latin1'))
+    bootTimeMs = line ? Number(line[1]) * 1000 : 0
+  }
+  return bootTimeMs
+}
+
+export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null {
+  let text: string
+  try {
+    text = readFileSync(`${procDir}/${pid}/stat`, 'latin1')
+  } catch {
+    return null
+  }
+  // The command name is in parentheses and may hold spaces or ')': split after the last ')'.
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  return {
+    state: f[0]!,
+    ppid: Number(f[1]),
+    cpuTicks: Number(f[11]) + Number(f[12]),
+    startTimeMs: bootTime(procDir) + (Number(f[19]) * 1000) / CLOCK_TICKS,
+    rssBytes: Number(f[21]) * PAGE_SIZE,
+  }
+}
+
+/** Direct children of pid (a server's workers). */
+export function childPids(pid: number, procDir = PROC_DIR): number[] {
+  try {
+    return readFileSync(`${procDir}/${pid}/task/${pid}/children`, 'latin1').split(' ').filter(Boolean).map(Number)
+  } catch {
+    return scanChildren(pid, procDir)
+  }
+}
+
+// Kernels without CONFIG_PROC_CHILDREN: scan every process's ppid.
+function scanChildren(pid: number, procDir: string): number[] {
+  const out: number[] = []
+  for (const name of readdirSync(procDir)) {
+    if (!/^\d+$/.test(name)) continue
+    if (processStat(Number(name), procDir)?.ppid === pid) out.push(Number(name))
+  }
+  return out
+}
