@@ -1,0 +1,102 @@
+// Our swift-init driving a real Swift cluster (Debian's packages), laid out by ../shared/saio/saio.sh.
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const SAIO = resolve(__dirname, '../../../shared/saio/saio.sh')
+const CLI = resolve(__dirname, '../../out/node/electron/cli/swift-init.js')
+
+function whyNot(): string | null {
+  if (!existsSync(SAIO)) return `no ${SAIO} (the shared SAIO script sits beside the checkout)`
+  if (spawnSync('sh', ['-c', 'command -v swift-proxy-server && command -v swift-ring-builder']).status !== 0)
+    return 'Debian Swift is not installed (apt-get install swift swift-proxy swift-account swift-container swift-object)'
+  if (spawnSync('/usr/bin/python3', ['-c', 'import swift.common.manager']).status !== 0) return 'python3 cannot import swift'
+  return null
+}
+const reason = whyNot()
+if (reason) console.warn(`SKIP real Swift integration: ${reason}`)
+
+const dir = reason ? '' : mkdtempSync(join(tmpdir(), 'swift-panel-saio-'))
+const port = 20000 + (process.pid % 2000) * 10
+
+function ours(...args: string[]): { code: number; out: string } {
+  const r = spawnSync(process.execPath, [CLI, '--swift-dir', join(dir, 'etc'), '--run-dir', join(dir, 'run'), ...args], {
+    encoding: 'utf8',
+    timeout: 90_000,
+  })
+  return { code: r.status ?? -1, out: r.stdout + r.stderr }
+}
+
+/** pids of processes started with one of this cluster's confs */
+function clusterPids(): number[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'latin1').includes(`${dir}/etc/`)
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+async function healthy(timeoutMs = 30_000): Promise<boolean> {
+  const end = Date.now() + timeoutMs
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthcheck`)).ok) return true
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return false
+}
+
+async function auth(): Promise<{ url: string; token: string }> {
+  const r = await fetch(`http://127.0.0.1:${port}/auth/v1.0`, { headers: { 'X-Auth-User': 'test:tester', 'X-Auth-Key': 'testing' } })
+  expect(r.status).toBe(200)
+  return { url: r.headers.get('x-storage-url')!, token: r.headers.get('x-auth-token')! }
+}
+
+describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () => {
+  beforeAll(() => {
+    execFileSync(SAIO, ['up', dir, String(port)], { stdio: 'pipe', timeout: 120_000 })
+    // saio.sh starts the cluster with the reference; from here on it is ours alone.
+    expect(ours('main', 'stop').code).toBe(0)
+    expect(clusterPids()).toEqual([])
+  }, 180_000)
+
+  afterAll(() => {
+    if (dir) spawnSync(SAIO, ['down', dir, '--wipe'], { stdio: 'ignore', timeout: 60_000 })
+  }, 90_000)
+
+  it('starts main, serves a PUT and a GET, keeps serving through reload, and stop leaves nothing running', async () => {
+    const start = ours('start', 'main')
+    expect(start.code, start.out).toBe(0)
+    expect(start.out).toContain(`Starting proxy-server...(${dir}/etc/proxy-server.conf)`)
+    expect(await healthy()).toBe(true)
+    expect(ours('main', 'status').code).toBe(0)
+
+    let { url, token } = await auth()
+    expect((await fetch(`${url}/panel`, { method: 'PUT', headers: { 'X-Auth-Token': token } })).status).toBeLessThan(300)
+    const put = await fetch(`${url}/panel/hello`, { method: 'PUT', headers: { 'X-Auth-Token': token }, body: 'hello swift' })
+    expect(put.status).toBe(201)
+    expect(await (await fetch(`${url}/panel/hello`, { headers: { 'X-Auth-Token': token } })).text()).toBe('hello swift')
+
+    const reload = ours('main', 'reload')
+    expect(reload.code, reload.out).toBe(0)
+    expect(reload.out).toMatch(/Signal proxy-server {2}pid: \d+ {2}signal: 1\b/)
+    expect(await healthy()).toBe(true)
+    ;({ url, token } = await auth())
+    expect(await (await fetch(`${url}/panel/hello`, { headers: { 'X-Auth-Token': token } })).text()).toBe('hello swift')
+
+    const stop = ours('main', 'stop')
+    expect(stop.code, stop.out).toBe(0)
+    expect(ours('main', 'status').code).toBe(1)
+    expect(clusterPids()).toEqual([])
+  }, 180_000)
+})
