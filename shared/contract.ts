@@ -4,6 +4,7 @@
 
 import type {
   AppInfo,
+  ConfEdit,
   CommandDone,
   CommandOutput,
   CommandStarted,
@@ -84,6 +85,12 @@ export const requests = {
   'logs:clear': request<{ instanceIds: string[] }, null>(object({ instanceIds: array(instanceId, 512) })),
   /** Where each instance's log lines come from, or why none was found. */
   'logs:sources': request<{ instanceIds: string[] }, LogSourceInfo[]>(object({ instanceIds: array(instanceId, 512) })),
+  /** The diff that would send an instance's logs to the built-in receiver (nothing is written). */
+  'logs:conf-edit': request<{ instanceId: string }, ConfEdit>(object({ instanceId })),
+  /** Writes that edit, after the user saw the diff; refused if the file changed since. */
+  'logs:conf-apply': request<{ instanceId: string; originalHash: string }, { file: string }>(
+    object({ instanceId, originalHash: str(/^[0-9a-f]{16,128}$/, 128) }),
+  ),
   'settings:get': request<undefined, Settings>(none),
   'settings:set': request<Settings, Settings>(settings),
   'settings:check-path': request<{ path: string; kind: 'swift-dir' | 'run-dir' | 'log-file' }, PathCheck>(

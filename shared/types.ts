@@ -182,6 +182,16 @@ export interface LogSourceInfo {
   suggestedConf: string | null
 }
 
+/** A proposed edit that sends an instance's logs to the built-in receiver: shown as a diff before anything is written. */
+export interface ConfEdit {
+  file: string
+  diff: string
+  /** Hash of the file as the diff saw it: applying refuses if the file changed since. */
+  originalHash: string
+  /** False when a section setting overrides [DEFAULT] for this server, so the edit would not take effect. */
+  takesEffect: boolean
+}
+
 export interface Profile {
   name: string
   swiftDir: string

@@ -1,0 +1,29 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+/** A fresh temp directory; `cleanup()` removes every one made so far. */
+export function tempDirs(prefix: string): { make(): string; cleanup(): void } {
+  const dirs: string[] = []
+  return {
+    make() {
+      const dir = mkdtempSync(join(tmpdir(), `swift-panel-${prefix}-`))
+      dirs.push(dir)
+      return dir
+    },
+    cleanup() {
+      for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
