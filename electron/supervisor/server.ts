@@ -2,7 +2,7 @@
 // conf files, pid files and processes. Printed lines are swift-init's, word for word.
 
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
 import { dirname, normalize } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -369,6 +369,7 @@ function hasExpirerSection(confPath: string): boolean {
 }
 
 function ensureWritableDir(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new FatalError(`Unable to create ${dir}: a file is in the way`)
   if (!existsSync(dir)) {
     try {
       mkdirSync(dir, { recursive: true })
