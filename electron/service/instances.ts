@@ -1,0 +1,230 @@
+// The live model of every service instance: what the confs, pid files and /proc say, plus what only the
+// service knows (a command acting on it, a crash it noticed, an attached run, the last exit code).
+
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs'
+import type { CommandName, InstanceInfo, InstanceState, Problem, Snapshot } from '../../shared/types.js'
+import { inspectServer, type InstanceFacts } from '../supervisor/inspect.js'
+import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
+import { Server, type ManagerEnv } from '../supervisor/server.js'
+import { ALL_SERVERS, findExecutable, MAIN_SERVERS } from '../supervisor/servers.js'
+
+interface Memory {
+  crashed: boolean
+  lastExitCode: number | null
+  attached: boolean
+  busy: CommandName | null
+  /** Last CPU sample, for CPU %. */
+  cpu?: { pid: number; ticks: number; at: number }
+}
+
+const STARTING = new Set<CommandName>(['start', 'restart', 'reload', 'force-reload', 'no-wait', 'once', 'no-daemon'])
+const STOPPING = new Set<CommandName>(['stop', 'kill', 'shutdown'])
+
+export interface ModelEnv {
+  swiftDir: string
+  runDir: string
+  path: string
+}
+
+export class InstanceModel {
+  private memory = new Map<string, Memory>()
+  private seq = 0
+  /** Instance ids running at the previous refresh: one that vanishes without a stop from us has crashed. */
+  private running = new Set<string>()
+
+  constructor(private env: ModelEnv) {}
+
+  setEnv(env: ModelEnv): void {
+    this.env = env
+    this.memory.clear()
+    this.running.clear()
+  }
+
+  private mem(id: string): Memory {
+    let m = this.memory.get(id)
+    if (!m) this.memory.set(id, (m = { crashed: false, lastExitCode: null, attached: false, busy: null }))
+    return m
+  }
+
+  markBusy(ids: string[], command: CommandName | null): void {
+    for (const id of ids) {
+      const m = this.mem(id)
+      m.busy = command
+      // a command of ours on an instance settles the question of a crash
+      m.crashed = false
+    }
+  }
+
+  setAttached(id: string, attached: boolean): void {
+    this.mem(id).attached = attached
+  }
+
+  setExitCode(id: string, code: number | null): void {
+    this.mem(id).lastExitCode = code
+  }
+
+  /** Every configured instance's facts (no /proc sampling): for command targeting and log routing. */
+  facts(): InstanceFacts[] {
+    const env: ManagerEnv = { ...this.env, console: { print: () => {} } }
+    return ALL_SERVERS.flatMap((name) => inspectServer(new Server(name, env), this.env.swiftDir))
+  }
+
+  snapshot(): Snapshot {
+    const now = Date.now()
+    const instances: InstanceInfo[] = []
+    const missingBinaries: string[] = []
+    const nowRunning = new Set<string>()
+    const facts = existsSync(this.env.swiftDir) ? this.facts() : []
+    const byServer = new Map<string, InstanceFacts[]>()
+    for (const f of facts) byServer.set(f.server, [...(byServer.get(f.server) ?? []), f])
+    for (const server of ALL_SERVERS) {
+      const list = byServer.get(server) ?? []
+      const hasBinary = findExecutable(`swift-${server}`, this.env.path) !== null
+      if (list.length === 0) {
+        if (hasBinary) instances.push(this.unconfigured(server))
+        continue
+      }
+      if (!hasBinary) {
+        missingBinaries.push(`swift-${server}`)
+        // a background daemon without its binary is noise on a dev box; a main server is worth a row
+        if (!MAIN_SERVERS.includes(server)) continue
+      }
+      for (const f of list) {
+        const info = this.describe(f, list.length, now)
+        if (info.state === 'running') nowRunning.add(info.id)
+        instances.push(info)
+      }
+    }
+    this.running = nowRunning
+    return {
+      seq: ++this.seq,
+      takenAt: now,
+      swiftDir: this.env.swiftDir,
+      runDir: this.env.runDir,
+      instances,
+      problems: this.problems(facts.length, missingBinaries),
+    }
+  }
+
+  private unconfigured(server: string): InstanceInfo {
+    return {
+      id: server,
+      server,
+      group: MAIN_SERVERS.includes(server) ? 'main' : 'rest',
+      number: null,
+      confFile: null,
+      pidFile: null,
+      pid: null,
+      state: 'unconfigured',
+      startedAt: null,
+      cpuPercent: null,
+      rssBytes: null,
+      workers: [],
+      lastExitCode: null,
+      attached: false,
+      busy: null,
+    }
+  }
+
+  private describe(f: InstanceFacts, configs: number, now: number): InstanceInfo {
+    const m = this.mem(f.id)
+    const stat = f.pidState === 'running' && f.pid ? processStat(f.pid) : null
+    let state: InstanceState
+    if (stat && stat.state !== 'Z') state = 'running'
+    else if (f.pidState !== 'none' && !m.busy && (m.crashed || this.running.has(f.id))) {
+      // its pid file is left but the process is gone (or a zombie, or its pid reused), and no stop of ours
+      // (or swift-init's, which removes the pid file) explains it
+      m.crashed = true
+      state = 'crashed'
+    } else {
+      m.crashed = false
+      state = f.pidState === 'dead' || f.pidState === 'wrong-process' ? 'dead' : 'stopped'
+    }
+    if (m.busy) state = STARTING.has(m.busy) && state !== 'running' ? 'starting' : STOPPING.has(m.busy) ? 'stopping' : state
+    let cpuPercent: number | null = null
+    if (stat && f.pid) {
+      if (m.cpu && m.cpu.pid === f.pid && now > m.cpu.at) cpuPercent = (((stat.cpuTicks - m.cpu.ticks) / CLOCK_TICKS) * 100000) / (now - m.cpu.at)
+      m.cpu = { pid: f.pid, ticks: stat.cpuTicks, at: now }
+    }
+    return {
+      id: f.id,
+      server: f.server,
+      group: MAIN_SERVERS.includes(f.server) ? 'main' : 'rest',
+      number: configs > 1 ? f.number : null,
+      confFile: f.confFile,
+      pidFile: f.pidFile,
+      pid: state === 'running' ? f.pid : null,
+      state,
+      startedAt: stat?.startTimeMs ?? null,
+      cpuPercent,
+      rssBytes: stat?.rssBytes ?? null,
+      workers: stat && f.pid ? childPids(f.pid) : [],
+      lastExitCode: m.lastExitCode,
+      attached: m.attached,
+      busy: m.busy,
+    }
+  }
+
+  private problems(configs: number, missingBinaries: string[]): Problem[] {
+    const { swiftDir, runDir } = this.env
+    const problems: Problem[] = []
+    if (!existsSync(swiftDir)) {
+      problems.push({
+        code: 'no-swift-dir',
+        message: `The swift dir ${swiftDir} does not exist.`,
+        hint: 'Pick your cluster\'s config directory in Settings (the SAIO uses /etc/swift), or set $SWIFT_DIR.',
+        paths: [swiftDir],
+      })
+    } else if (configs === 0) {
+      let readable = true
+      try {
+        readdirSync(swiftDir)
+      } catch {
+        readable = false
+      }
+      problems.push(
+        readable
+          ? {
+              code: 'no-configs',
+              message: `No server configs found in ${swiftDir} (looked for proxy-server.conf, account-server/*.conf, object-server/N.conf, *.conf.d …).`,
+              hint: 'Point the swift dir at your configs in Settings, or create them (see the SAIO docs).',
+              paths: [swiftDir],
+            }
+          : {
+              code: 'swift-dir-permission',
+              message: `Permission denied reading ${swiftDir}.`,
+              hint: 'Run the panel as a user who can read the swift configs (e.g. add yourself to the swift group).',
+              paths: [swiftDir],
+            },
+      )
+    }
+    if (missingBinaries.length) {
+      problems.push({
+        code: 'missing-binaries',
+        message: `Configured but not on PATH: ${missingBinaries.join(', ')}.`,
+        hint: 'Install Swift (apt-get install swift swift-proxy swift-account swift-container swift-object) or add its bin dir to the extra PATH entries in Settings.',
+        paths: [],
+      })
+    }
+    if (!existsSync(runDir)) {
+      problems.push({
+        code: 'run-dir-missing',
+        message: `The run dir ${runDir} does not exist yet.`,
+        hint: 'It is created on the first start; make sure its parent is writable for you.',
+        paths: [runDir],
+      })
+    } else {
+      try {
+        accessSync(runDir, constants.W_OK)
+      } catch {
+        problems.push({
+          code: 'run-dir-permission',
+          message: `Permission denied writing pid files in ${runDir}.`,
+          hint: `Use a run dir you own (Settings), or: sudo chown $USER ${runDir}`,
+          paths: [runDir],
+        })
+      }
+    }
+    return problems
+  }
+}

@@ -1,0 +1,49 @@
+// The one registration wrapper every transport uses (Electron's ipcMain, the browser host's WebSocket,
+// the in-memory bridge): look the channel up in the contract, validate the payload, run the handler, and
+// turn every outcome into a Result. It never throws.
+
+import { requests, type Bridge, type ErrorData, type EventChannel, type EventOf, type Handlers, type RequestChannel, type Result } from '../../shared/contract.js'
+import { ValidationError } from '../../shared/validate.js'
+import { ServiceError, type SupervisorService } from './service.js'
+
+export type Dispatch = (channel: unknown, payload: unknown) => Promise<Result<unknown>>
+
+export function createDispatcher(handlers: Handlers): Dispatch {
+  return async (channel, payload) => {
+    if (typeof channel !== 'string' || !Object.hasOwn(requests, channel)) {
+      return fail({ code: 'unknown-channel', message: `unknown channel ${String(channel).slice(0, 64)}` })
+    }
+    const c = channel as RequestChannel
+    let valid: unknown
+    try {
+      valid = requests[c].validate(payload)
+    } catch (e) {
+      return fail({ code: 'bad-request', message: e instanceof ValidationError ? e.message : 'invalid payload' })
+    }
+    try {
+      return { ok: true, value: await (handlers[c] as (p: unknown) => unknown)(valid) }
+    } catch (e) {
+      if (e instanceof ServiceError) return fail({ code: e.code, message: e.message })
+      if (e instanceof ValidationError) return fail({ code: 'bad-request', message: e.message })
+      return fail({ code: 'failed', message: e instanceof Error ? e.message : String(e) })
+    }
+  }
+}
+
+const fail = (error: ErrorData): Result<never> => ({ ok: false, error })
+
+/** A Bridge straight onto a service, through the same dispatcher (contract tests, renderer tests). */
+export function inMemoryBridge(service: SupervisorService): Bridge {
+  const dispatch = createDispatcher(service.handlers)
+  const listeners = new Map<EventChannel, Set<(p: unknown) => void>>()
+  service.subscribe((channel, payload) => listeners.get(channel)?.forEach((l) => l(structuredClone(payload))))
+  return {
+    invoke: (channel, payload) => dispatch(channel, structuredClone(payload)) as never,
+    on<E extends EventChannel>(channel: E, listener: (payload: EventOf<E>) => void) {
+      const set = listeners.get(channel) ?? new Set()
+      listeners.set(channel, set)
+      set.add(listener as (p: unknown) => void)
+      return () => set.delete(listener as (p: unknown) => void)
+    },
+  }
+}

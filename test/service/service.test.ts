@@ -1,0 +1,152 @@
+// The supervisor service with stand-in daemons: real processes, real signals.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { EventChannel, EventOf } from '../../shared/contract.js'
+import type { InstanceInfo } from '../../shared/types.js'
+import { inMemoryBridge } from '../../electron/service/ipc-registry.js'
+import { LogBuffers } from '../../electron/service/log-buffer.js'
+import { SupervisorService } from '../../electron/service/service.js'
+import { cleanup, livePids, makeFixture, MAIN, SAIO_CONFS, waitFor, type Fixture } from '../helpers/fixture.js'
+
+let f: Fixture
+let service: SupervisorService | null = null
+const savedPath = process.env.PATH
+afterEach(async () => {
+  await service?.dispose()
+  service = null
+  process.env.PATH = savedPath
+  cleanup(f)
+})
+
+async function setup(confs = SAIO_CONFS, refreshIntervalMs = 200) {
+  f = makeFixture({ binaries: [...MAIN, 'object-replicator'], confs })
+  process.env.PATH = f.env.PATH
+  service = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser' })
+  await service.handlers['settings:set']({ ...(await service.handlers['settings:get'](undefined)), refreshIntervalMs })
+  await service.start()
+  const events: { channel: EventChannel; payload: unknown }[] = []
+  service.subscribe((channel, payload) => events.push({ channel, payload }))
+  return { service, bridge: inMemoryBridge(service), events }
+}
+
+const byId = (s: SupervisorService, id: string): InstanceInfo => s.refresh().instances.find((i) => i.id === id)!
+const done = (events: { channel: EventChannel; payload: unknown }[], commandId: string) =>
+  events.find((e) => e.channel === 'commands:done' && (e.payload as EventOf<'commands:done'>).commandId === commandId)?.payload as
+    | EventOf<'commands:done'>
+    | undefined
+
+describe('SupervisorService', () => {
+  it('models every instance, and unconfigured servers whose binary is on PATH', async () => {
+    const { service } = await setup()
+    const snap = service.refresh()
+    expect(snap.instances.map((i) => [i.id, i.state])).toEqual([
+      ['proxy-server', 'stopped'],
+      ['account-server.1', 'stopped'],
+      ['account-server.2', 'stopped'],
+      ['container-server.1', 'stopped'],
+      ['container-server.2', 'stopped'],
+      ['object-server.1', 'stopped'],
+      ['object-server.2', 'stopped'],
+      ['object-replicator.1', 'stopped'],
+      ['object-replicator.2', 'stopped'],
+    ])
+    expect(snap.problems.map((p) => p.code)).toEqual(['missing-binaries', 'run-dir-missing'])
+  })
+
+  it('runs commands through the contract, streams their lines, and reports the exit code', async () => {
+    const { service, bridge, events } = await setup()
+    const r = await bridge.invoke('commands:run', { command: 'start', targets: ['main'] })
+    expect(r.ok).toBe(true)
+    const { commandId } = (r as { value: { commandId: string } }).value
+    await waitFor(() => done(events, commandId) !== undefined)
+    expect(done(events, commandId)!.exitCode).toBe(0)
+    const lines = events.filter((e) => e.channel === 'commands:output').flatMap((e) => (e.payload as EventOf<'commands:output'>).lines)
+    expect(lines).toContain(`Starting proxy-server...(${f.etc}/proxy-server.conf)`)
+    const proxy = byId(service, 'proxy-server')
+    expect(proxy).toMatchObject({ state: 'running', lastExitCode: 0 })
+    expect(proxy.startedAt).toBeGreaterThan(Date.now() - 60_000)
+    expect(proxy.rssBytes).toBeGreaterThan(0)
+  })
+
+  it('notices a kill -9 as a crash within one interval, and notifies', async () => {
+    const { service, events } = await setup(SAIO_CONFS, 200)
+    service.runCommand({ command: 'start', targets: ['proxy'] })
+    await waitFor(() => byId(service, 'proxy-server').state === 'running')
+    const pid = Number(readFileSync(join(f.run, 'proxy-server.pid'), 'utf8'))
+    const t0 = Date.now()
+    process.kill(pid, 'SIGKILL')
+    await waitFor(() => events.some((e) => e.channel === 'services:changed' && (e.payload as { instances: InstanceInfo[] }).instances.some((i) => i.id === 'proxy-server' && i.state === 'crashed')), 2000)
+    expect(Date.now() - t0).toBeLessThan(200 + 200)
+    expect(events.some((e) => e.channel === 'notify' && (e.payload as { title: string }).title === 'proxy-server crashed')).toBe(true)
+  })
+
+  it('a stop of ours is not a crash', async () => {
+    const { service, events } = await setup()
+    const { commandId: a } = service.runCommand({ command: 'start', targets: ['proxy'] })
+    const { commandId: b } = service.runCommand({ command: 'stop', targets: ['proxy'] })
+    await waitFor(() => done(events, b) !== undefined)
+    expect(done(events, a)!.exitCode).toBe(0)
+    expect(byId(service, 'proxy-server').state).toBe('stopped')
+  })
+
+  it('queues commands on the same server: they never interleave', async () => {
+    const { service, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nterm_delay = 0.3\n' })
+    const ids = ['start', 'stop', 'start', 'stop'].map((command) => service.runCommand({ command: command as 'start' | 'stop', targets: ['proxy'] }).commandId)
+    await waitFor(() => ids.every((id) => done(events, id)), 10_000)
+    // (done events travel on their own channel, batched separately: compare output lines only)
+    const order = events.filter((e) => e.channel === 'commands:output').flatMap((e) => (e.payload as EventOf<'commands:output'>).lines.map(() => (e.payload as { commandId: string }).commandId))
+    // each command's lines all come before the next command's
+    const firstIndex = ids.map((id) => order.indexOf(id))
+    const lastIndex = ids.map((id) => order.lastIndexOf(id))
+    for (let i = 1; i < ids.length; i++) expect(firstIndex[i]).toBeGreaterThan(lastIndex[i - 1]!)
+    expect(ids.map((id) => done(events, id)!.exitCode)).toEqual([0, 0, 0, 0])
+  })
+
+  it('runs an instance attached: its console lines stream live, and a stop ends it', async () => {
+    const { service, bridge, events } = await setup()
+    const r = await bridge.invoke('instances:attach', { instanceId: 'proxy-server' })
+    expect(r.ok).toBe(true)
+    await waitFor(() => events.some((e) => e.channel === 'logs:lines' && JSON.stringify(e.payload).includes('log line 3')), 5000)
+    const page = await bridge.invoke('logs:get', { instanceIds: ['proxy-server'] })
+    expect(page.ok && page.value.lines.some((l) => l.source === 'attached' && /swift-proxy-server: log line \d/.test(l.text))).toBe(true)
+    expect(byId(service, 'proxy-server').attached).toBe(true)
+    const { commandId } = service.runCommand({ command: 'stop', targets: ['proxy'] })
+    await waitFor(() => done(events, commandId) !== undefined, 10_000)
+    await waitFor(() => livePids(f).length === 0)
+    expect(byId(service, 'proxy-server').attached).toBe(false)
+  })
+
+  it('keeps the start-up output of the children it waited on', async () => {
+    const { bridge, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nstartup_output = bound to 127.0.0.1:8080\nexit_code = 2\n' })
+    const r = await bridge.invoke('commands:run', { command: 'start', targets: ['proxy-server'] })
+    const { commandId } = (r as { value: { commandId: string } }).value
+    await waitFor(() => done(events, commandId) !== undefined)
+    expect(done(events, commandId)!.exitCode).toBe(1)
+    const page = await bridge.invoke('logs:get', { instanceIds: ['proxy-server'] })
+    expect(page.ok && page.value.lines.map((l) => [l.source, l.text])).toEqual([['startup', 'bound to 127.0.0.1:8080']])
+    expect(events.some((e) => e.channel === 'notify' && (e.payload as { title: string }).title === 'start proxy-server failed')).toBe(true)
+  })
+
+  it('refuses bad payloads with errors as data', async () => {
+    const { bridge } = await setup()
+    expect(await bridge.invoke('commands:run', { command: 'explode', targets: ['main'] } as never)).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+    expect(await bridge.invoke('commands:run', { command: 'stop', targets: ['; rm -rf /'] })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+    expect(await bridge.invoke('instances:attach', { instanceId: 'nosuch-server' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    expect(await bridge.invoke('nope' as never, undefined as never)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } })
+  })
+})
+
+describe('LogBuffers', () => {
+  it('keeps at most the capacity per instance, counting what it dropped', () => {
+    const logs = new LogBuffers(100)
+    for (let i = 0; i < 10_000; i++) logs.append('a', { ts: i, source: 'attached', stream: 'stdout', text: `line ${i}` })
+    const page = logs.get(['a'])
+    expect(page.lines).toHaveLength(100)
+    expect(page.lines[0]!.text).toBe('line 9900')
+    expect(page.dropped).toBe(9900)
+    expect(logs.get(['a'], 9_995).lines.map((l) => l.seq)).toEqual([9996, 9997, 9998, 9999, 10000])
+    logs.setCapacity(10)
+    expect(logs.get(['a']).lines.map((l) => l.text)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${9990 + i}`))
+  })
+})
