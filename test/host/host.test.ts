@@ -1,0 +1,114 @@
+// The browser host: token, Host and Origin checks, static files, and a fuzz of malformed messages.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { startHost, type Host } from '../../electron/host/host.js'
+import { SupervisorService } from '../../electron/service/service.js'
+
+let host: Host
+let service: SupervisorService
+let root: string
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'swift-panel-host-'))
+  mkdirSync(join(root, 'renderer/assets'), { recursive: true })
+  writeFileSync(join(root, 'renderer/index.html'), '<!doctype html><title>panel</title>')
+  writeFileSync(join(root, 'renderer/assets/app.js'), 'console.log(1)')
+  writeFileSync(join(root, 'secret.txt'), 'secret')
+  service = new SupervisorService({ settingsPath: null, swiftDir: join(root, 'etc'), runDir: join(root, 'run'), version: 'test', transport: 'browser' })
+  await service.start()
+  host = await startHost(service, { port: 0, host: '127.0.0.1', rendererDir: join(root, 'renderer') })
+})
+afterAll(async () => {
+  await host.close()
+  await service.dispose()
+  rmSync(root, { recursive: true, force: true })
+})
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+      let body = ''
+      res.on('data', (c) => (body += c))
+      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, { headers })
+    ws.once('open', () => resolve(ws))
+    ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))))
+    ws.once('error', reject)
+  })
+}
+
+describe('browser host', () => {
+  it('prints a loopback URL with its token', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[\\w-]{32}$`))
+  })
+
+  it('serves the page with the token, sets a cookie, and a CSP', async () => {
+    const r = await get(`/?token=${host.token}`)
+    expect(r.status).toBe(200)
+    expect(r.body).toContain('<title>panel</title>')
+    expect(String(r.headers['set-cookie'])).toContain('HttpOnly')
+    expect(r.headers['content-security-policy']).toContain("default-src 'self'")
+    const asset = await get('/assets/app.js', { cookie: `swift_panel_token=${host.token}` })
+    expect(asset.status).toBe(200)
+    expect(asset.headers['content-type']).toContain('text/javascript')
+  })
+
+  it('refuses requests without the token, with a wrong one, or from foreign hosts and origins', async () => {
+    expect((await get('/')).status).toBe(401)
+    expect((await get('/?token=nope')).status).toBe(401)
+    expect((await get(`/?token=${host.token}`, { host: 'evil.example:80' })).status).toBe(403)
+    expect((await get(`/?token=${host.token}`, { origin: 'http://evil.example' })).status).toBe(403)
+    await expect(connect('')).rejects.toThrow('401')
+    await expect(connect(`?token=${host.token}`, { origin: 'http://evil.example' })).rejects.toThrow('403')
+  })
+
+  it('does not serve files outside the renderer', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
+      const r = await get(`${path}${path.includes('?') ? '&' : '?'}token=${host.token}`)
+      expect(r.body).not.toContain('secret')
+    }
+  })
+
+  it('answers every malformed message with an error and keeps serving', async () => {
+    const ws = await connect(`?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` })
+    const replies: { id: unknown; result: { ok: boolean } }[] = []
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d))
+      if ('result' in m) replies.push(m)
+    })
+    let seed = 42
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const junk = (): unknown => {
+      const pick = Math.floor(rnd() * 9)
+      return [null, 42, 'x'.repeat(Math.floor(rnd() * 100)), [], {}, { command: 'stop', targets: ['/etc/passwd'] }, { instanceIds: [1, 2] }, { path: 7 }, { command: 'start', targets: 'main' }][pick]
+    }
+    const channels = ['commands:run', 'instances:attach', 'logs:get', 'settings:set', 'settings:check-path', 'nope', 42, null]
+    const N = 3000
+    for (let i = 0; i < N; i++) {
+      const kind = i % 3
+      if (kind === 0) ws.send(`{not json ${i}`)
+      else ws.send(JSON.stringify({ id: i, channel: channels[Math.floor(rnd() * channels.length)], payload: junk() }))
+    }
+    await new Promise<void>((resolve) => {
+      const check = () => (replies.length >= N ? resolve() : setTimeout(check, 20))
+      check()
+    })
+    expect(replies.every((r) => r.result.ok === false)).toBe(true)
+    // still alive and answering
+    ws.send(JSON.stringify({ id: 'ok', channel: 'app:info' }))
+    await new Promise<void>((resolve) => ws.on('message', (d) => String(d).includes('"ok"') && resolve()))
+    ws.close()
+  })
+})
