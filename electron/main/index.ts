@@ -3,8 +3,8 @@
 
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, session, Tray, type MenuItemConstructorOptions } from 'electron'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { REQUEST_CHANNELS } from '../../shared/contract.js'
 import type { Snapshot } from '../../shared/types.js'
 import { createDispatcher } from '../service/ipc-registry.js'
@@ -12,8 +12,9 @@ import { SupervisorService } from '../service/service.js'
 import { dotPng, TRAY_COLOURS } from '../shell/png.js'
 import { senderAllowed, trayMenu, trayState, type MenuItem } from '../shell/tray-model.js'
 
+const HERE = dirname(fileURLToPath(import.meta.url))
 const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(__dirname, '../renderer/index.html')).toString()
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(HERE, '../renderer/index.html')).toString()
 
 if (!app.requestSingleInstanceLock()) app.exit(0)
 
@@ -37,7 +38,7 @@ function createWindow(): void {
   win = new BrowserWindow({
     ...bounds,
     title: 'Swift Panel',
-    webPreferences: { preload: join(__dirname, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
+    webPreferences: { preload: join(HERE, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
   })
   win.webContents.on('will-navigate', (e) => e.preventDefault())
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
