@@ -69,7 +69,10 @@ function updateTray(snap: Snapshot): void {
   const state = trayState(snap.instances)
   tray.setImage(nativeImage.createFromBuffer(dotPng(16, TRAY_COLOURS[state])))
   tray.setToolTip(`Swift Panel: ${snap.instances.filter((i) => i.state === 'running').length} running`)
-  tray.setContextMenu(Menu.buildFromTemplate(toMenu(trayMenu(snap.instances))))
+  const menu = Menu.buildFromTemplate(toMenu(trayMenu(snap.instances)))
+  tray.setContextMenu(menu)
+  // Electron cannot read a tray's menu back: keep it where an end-to-end test can click it
+  ;(globalThis as { swiftPanelTrayMenu?: Menu }).swiftPanelTrayMenu = menu
 }
 
 async function shutdown(): Promise<void> {

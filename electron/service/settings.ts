@@ -11,7 +11,7 @@ export function defaultSettings(overrides: Partial<Pick<Profile, 'swiftDir' | 'r
       {
         name: 'default',
         swiftDir: overrides.swiftDir ?? process.env.SWIFT_DIR ?? '/etc/swift',
-        runDir: overrides.runDir ?? '/var/run/swift',
+        runDir: overrides.runDir ?? process.env.SWIFT_RUN_DIR ?? '/var/run/swift',
         extraPath: [],
         logFiles: {},
       },

@@ -1,0 +1,116 @@
+import { createTestingPinia } from '@pinia/testing'
+import { mount } from '@vue/test-utils'
+import { setActivePinia } from 'pinia'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
+import type { InstanceInfo, Snapshot } from '../../shared/types'
+import { setBridge } from '../../renderer/src/bridge'
+import ServicesTable from '../../renderer/src/components/ServicesTable.vue'
+import LogsView from '../../renderer/src/components/LogsView.vue'
+import { ansiSpans } from '../../renderer/src/lib/ansi'
+import { useLogsStore } from '../../renderer/src/stores/logs'
+import { useServicesStore } from '../../renderer/src/stores/services'
+import { fakeBridge } from './fake-bridge'
+
+const inst = (id: string, state: InstanceInfo['state'], group: 'main' | 'rest' = 'main'): InstanceInfo => ({
+  id, server: id.split('.')[0]!, group, number: null, confFile: `/etc/swift/${id}.conf`, pidFile: `/var/run/swift/${id}.pid`, pid: state === 'running' ? 100 : null, state,
+  startedAt: null, cpuPercent: null, rssBytes: null, workers: [], lastExitCode: null, attached: false, busy: null,
+})
+const snapshot = (instances: InstanceInfo[], seq = 1): Snapshot => ({ seq, takenAt: seq, swiftDir: '/etc/swift', runDir: '/var/run/swift', instances, problems: [] })
+
+let fake: ReturnType<typeof fakeBridge>
+beforeEach(() => {
+  fake = fakeBridge()
+  setBridge(fake.bridge)
+})
+
+function mountTable() {
+  const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
+  setActivePinia(pinia)
+  useServicesStore().accept(snapshot([inst('proxy-server', 'running'), inst('object-server.2', 'stopped'), inst('object-replicator.1', 'crashed', 'rest')]))
+  return mount(ServicesTable, { global: { plugins: [pinia] }, attachTo: document.body })
+}
+
+describe('services table', () => {
+  it('has a row per instance named by its id and readable state, grouped main / rest', () => {
+    const w = mountTable()
+    const rows = w.findAll('tr.row').map((r) => r.attributes('aria-label'))
+    expect(rows).toEqual(['proxy-server running', 'object-server.2 stopped', 'object-replicator.1 crashed'])
+    expect(w.text()).toContain('Main servers')
+    expect(w.text()).toContain('Background daemons')
+  })
+
+  it('row actions run the command on that instance', async () => {
+    const w = mountTable()
+    await w.get('button[aria-label="Stop proxy-server"]').trigger('click')
+    expect(fake.calls).toContainEqual({ channel: 'commands:run', payload: { command: 'stop', targets: ['proxy-server'], options: {} } })
+  })
+
+  it('destructive group actions ask first; start does not', async () => {
+    const w = mountTable()
+    await w.get('button[aria-label="Stop main"]').trigger('click')
+    expect(w.emitted('confirm')?.[0]?.[0]).toContain('stop main')
+    expect(fake.calls.filter((c) => c.channel === 'commands:run')).toEqual([])
+    await w.get('button[aria-label="Start main"]').trigger('click')
+    expect(fake.calls).toContainEqual({ channel: 'commands:run', payload: { command: 'start', targets: ['main'], options: {} } })
+  })
+
+  it('keyboard: arrows move, Enter opens logs, x stops the focused row', async () => {
+    const w = mountTable()
+    await w.get('tr#row-proxy-server').trigger('focus')
+    await w.get('table').trigger('keydown', { key: 'ArrowDown' })
+    await w.get('table').trigger('keydown', { key: 'Enter' })
+    expect(w.emitted('logs')?.[0]).toEqual([['object-server.2'], 'object-server.2'])
+    await w.get('table').trigger('keydown', { key: 'x' })
+    expect(fake.calls).toContainEqual({ channel: 'commands:run', payload: { command: 'stop', targets: ['object-server.2'], options: {} } })
+  })
+
+  it('filters rows by id, state or path', async () => {
+    const w = mountTable()
+    useServicesStore().filter = 'crash'
+    await nextTick()
+    expect(w.findAll('tr.row').map((r) => r.attributes('aria-label'))).toEqual(['object-replicator.1 crashed'])
+  })
+
+  it('never goes back to an older snapshot', () => {
+    mountTable()
+    const s = useServicesStore()
+    s.accept(snapshot([inst('proxy-server', 'stopped')], 0))
+    expect(s.instances[0]!.state).toBe('running')
+  })
+})
+
+describe('logs', () => {
+  it('caps lines per instance and appends batches in place', () => {
+    setActivePinia(createTestingPinia({ stubActions: false, createSpy: vi.fn }))
+    const logs = useLogsStore()
+    logs.cap = 1000
+    logs.listen()
+    for (let b = 0; b < 30; b++)
+      fake.emit('logs:lines', { batches: [{ instanceId: 'a', lines: Array.from({ length: 100 }, (_, i) => ({ seq: b * 100 + i + 1, ts: b, source: 'attached', stream: 'stdout', text: `l${b * 100 + i}` })) }] })
+    const lines = logs.lines(['a'])
+    expect(lines).toHaveLength(1000)
+    expect(lines[0]!.text).toBe('l2000')
+  })
+
+  it('renders only the visible rows of 200,000 lines, and highlights search hits', async () => {
+    const lines = Array.from({ length: 200_000 }, (_, i) => ({ instanceId: 'a', seq: i + 1, ts: i, source: 'attached' as const, stream: 'stdout' as const, text: `line ${i}` }))
+    fake = fakeBridge({ 'logs:get': { lines, dropped: 0 }, 'logs:sources': [] })
+    setBridge(fake.bridge)
+    const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
+    setActivePinia(pinia)
+    useLogsStore().cap = 200_000
+    const w = mount(LogsView, { props: { instanceIds: ['a'], title: 'a' }, global: { plugins: [pinia] } })
+    await vi.waitFor(() => expect(w.text()).toContain('200000 lines'))
+    expect(w.findAll('.line').length).toBeLessThan(100)
+    await w.get('input[aria-label="Search logs"]').setValue('line 199999')
+    expect(w.get('mark').text()).toBe('line 199999')
+  })
+
+  it('turns ANSI colours into spans and drops other escapes', () => {
+    expect(ansiSpans('\x1b[31mERROR\x1b[0m ok \x1b[2K')).toEqual([
+      { text: 'ERROR', fg: 'red', bold: false },
+      { text: ' ok ', fg: null, bold: false },
+    ])
+  })
+})
