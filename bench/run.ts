@@ -25,3 +25,27 @@ console.log('\n## logs: syslog parse-and-route, 20,000 lines/s over 10 instances
 console.log(`lines routed per second  ${routing.linesPerSec.toFixed(0)}`)
 console.log(`CPU per 1,000 lines      ${routing.cpuMsPerThousandLines.toFixed(2)} ms (${((routing.cpuMsPerThousandLines * 20) / 10).toFixed(1)}% of one core at 20,000 lines/s)`)
 console.log(`RSS growth               ${(routing.rssDeltaBytes / 1048576).toFixed(1)} MiB`)
+
+const { crashLatency, idleCpu, floodMemory } = await import('./service.js')
+console.log('\n## service (stand-in daemons)')
+const crash = await crashLatency(10)
+console.log(`crash → event latency, refresh 1000 ms   p50 ${crash.p50.toFixed(0)} ms  p95 ${crash.p95.toFixed(0)} ms  max ${crash.max.toFixed(0)} ms  (goal p95 ≤ 1050 ms)`)
+const idle = await idleCpu(50, 10)
+console.log(`idle CPU with ${idle.running} instances running   ${idle.cpuPercent.toFixed(2)}% of one core  (goal < 1%)`)
+const floodSeconds = Number(process.env.BENCH_FLOOD_SECONDS ?? 60)
+const flood = await floodMemory(floodSeconds)
+console.log(
+  `attached daemon at 10,000 lines/s for ${floodSeconds} s: ${flood.lines} lines (${(flood.lines / (floodSeconds + 3)).toFixed(0)}/s); RSS ${flood.rssStartMiB.toFixed(0)} → ${flood.rssEndMiB.toFixed(0)} MiB (max ${flood.rssMaxMiB.toFixed(0)}), heap ${flood.heapEndMiB.toFixed(0)} MiB  (goal: flat)`,
+)
+
+const { benchPanel } = await import('./panel.js')
+console.log('\n## panel in Chromium')
+const panel = await benchPanel()
+if (typeof panel === 'string') console.log(`skipped: ${panel}`)
+else {
+  console.log(`launch to first full table, 500 instances   ${panel.tableMs.toFixed(0)} ms  (goal < 1000 ms)`)
+  console.log(
+    `logs view, ${panel.frames.linesShown} lines, 1,000 lines/s arriving, scrolling: ${panel.frames.count} frames, p99 ${panel.frames.p99Ms.toFixed(1)} ms, worst ${panel.frames.maxMs.toFixed(1)} ms  (goal: no frame over 50 ms)`,
+  )
+}
+process.exit(0)

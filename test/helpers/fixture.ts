@@ -2,12 +2,17 @@
 // swift-<server>) and a PATH holding only bin/ and a few tools, so the real /usr/bin/swift-* stay out.
 
 import { spawn, spawnSync } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative, resolve } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+/** The checkout: the nearest folder up with a package.json (this file also runs compiled, from out/node). */
+function findRoot(dir: string): string {
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir)
+  return dir
+}
+const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
 export const STANDIN = join(ROOT, 'test/daemons/standin.py')
 export const CLI = join(ROOT, 'out/node/electron/cli/swift-init.js')
 export const REFERENCE = join(ROOT, 'test/daemons/reference-swift-init.py')
