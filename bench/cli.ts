@@ -27,6 +27,15 @@ function serverPids(dir: string): number[] {
     .map((f) => Number(readFileSync(join(dir, 'run', f), 'latin1')))
 }
 
+/** Alive, and not a zombie waiting for init to reap it (stop counts those as gone, as swift-init does). */
+function alive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.[0] !== 'Z'
+  } catch {
+    return false
+  }
+}
+
 /** Runs a command; returns wall ms, and how long after the last cluster process vanished it returned. */
 async function timed(cmd: string[], dir: string, watchExit = false): Promise<{ ms: number; afterLastExitMs: number | null }> {
   const watched = watchExit ? serverPids(dir) : []
@@ -37,13 +46,13 @@ async function timed(cmd: string[], dir: string, watchExit = false): Promise<{ m
   const exited = new Promise<void>((r) => child.once('exit', () => ((done = true), r())))
   // poll every millisecond for the moment the last process is gone
   while (watchExit && !done) {
-    if (watched.some((pid) => existsSync(`/proc/${pid}`))) lastExit = 0
+    if (watched.some(alive)) lastExit = 0
     else lastExit ||= performance.now()
     await sleep(1)
   }
   await exited
   const end = performance.now()
-  if (watchExit && !lastExit && !watched.some((pid) => existsSync(`/proc/${pid}`))) lastExit = end
+  if (watchExit && !lastExit && !watched.some(alive)) lastExit = end
   return { ms: end - t0, afterLastExitMs: watchExit && lastExit ? end - lastExit : null }
 }
 

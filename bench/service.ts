@@ -69,7 +69,9 @@ export async function idleCpu(instances = 50, seconds = 10): Promise<{ running: 
   }
 }
 
-export async function floodMemory(seconds = 60): Promise<{ lines: number; rssStartMiB: number; rssEndMiB: number; rssMaxMiB: number; heapEndMiB: number }> {
+export async function floodMemory(
+  seconds = 60,
+): Promise<{ lines: number; rssStartMiB: number; rssEndMiB: number; rssMaxMiB: number; heapStartMiB: number; heapEndMiB: number }> {
   // 100 lines every 10 ms: 10,000 lines a second on the daemon's console, captured attached
   const f = makeFixture({ binaries: ['proxy-server'], confs: { 'proxy-server.conf': '[standin]\nlog_every = 0.01\nlog_burst = 100\n' } })
   const s = await service(f)
@@ -81,6 +83,8 @@ export async function floodMemory(seconds = 60): Promise<{ lines: number; rssSta
   try {
     s.attach('proxy-server')
     await sleep(3000) // buffers fill to their cap first
+    global.gc?.()
+    const heapStart = process.memoryUsage().heapUsed
     const rssStart = process.memoryUsage().rss
     let rssMax = rssStart
     const end = Date.now() + seconds * 1000
@@ -90,7 +94,7 @@ export async function floodMemory(seconds = 60): Promise<{ lines: number; rssSta
     }
     global.gc?.()
     const m = process.memoryUsage()
-    return { lines, rssStartMiB: mib(rssStart), rssEndMiB: mib(m.rss), rssMaxMiB: mib(rssMax), heapEndMiB: mib(m.heapUsed) }
+    return { lines, rssStartMiB: mib(rssStart), rssEndMiB: mib(m.rss), rssMaxMiB: mib(rssMax), heapStartMiB: mib(heapStart), heapEndMiB: mib(m.heapUsed) }
   } finally {
     await s.dispose()
     cleanup(f)

@@ -17,6 +17,7 @@ interface Memory {
   cpu?: { pid: number; ticks: number; at: number }
 }
 
+const CONF_TTL_MS = 10_000
 const STARTING = new Set<CommandName>(['start', 'restart', 'reload', 'force-reload', 'no-wait', 'once', 'no-daemon'])
 const STOPPING = new Set<CommandName>(['stop', 'kill', 'shutdown'])
 
@@ -36,6 +37,7 @@ export class InstanceModel {
 
   setEnv(env: ModelEnv): void {
     this.env = env
+    this.discovered = null
     this.memory.clear()
     this.running.clear()
   }
@@ -63,10 +65,31 @@ export class InstanceModel {
     this.mem(id).lastExitCode = code
   }
 
+  /**
+   * Conf discovery (a directory walk per server, and reading object-server confs for the expirer) and
+   * binary lookups are the costly part of a refresh and change rarely: cached until the swift dir changes
+   * (confsChanged) or CONF_TTL_MS passes. Pid files and /proc are read fresh every time.
+   */
+  private discovered: { at: number; servers: { server: Server; confFiles: string[]; hasBinary: boolean }[] } | null = null
+
+  confsChanged(): void {
+    this.discovered = null
+  }
+
+  private discover() {
+    if (this.discovered && Date.now() - this.discovered.at < CONF_TTL_MS) return this.discovered.servers
+    const env: ManagerEnv = { ...this.env, console: { print: () => {} } }
+    const servers = ALL_SERVERS.map((name) => {
+      const server = new Server(name, env)
+      return { server, confFiles: existsSync(this.env.swiftDir) ? server.confFiles({ quiet: true }) : [], hasBinary: findExecutable(server.cmd, this.env.path) !== null }
+    })
+    this.discovered = { at: Date.now(), servers }
+    return servers
+  }
+
   /** Every configured instance's facts (no /proc sampling): for command targeting and log routing. */
   facts(): InstanceFacts[] {
-    const env: ManagerEnv = { ...this.env, console: { print: () => {} } }
-    return ALL_SERVERS.flatMap((name) => inspectServer(new Server(name, env), this.env.swiftDir))
+    return this.discover().flatMap(({ server, confFiles }) => inspectServer(server, this.env.swiftDir, confFiles))
   }
 
   snapshot(): Snapshot {
@@ -74,13 +97,11 @@ export class InstanceModel {
     const instances: InstanceInfo[] = []
     const missingBinaries: string[] = []
     const nowRunning = new Set<string>()
-    const facts = existsSync(this.env.swiftDir) ? this.facts() : []
-    const byServer = new Map<string, InstanceFacts[]>()
-    for (const f of facts) byServer.set(f.server, [...(byServer.get(f.server) ?? []), f])
-    for (const server of ALL_SERVERS) {
-      const list = byServer.get(server) ?? []
-      const hasBinary = findExecutable(`swift-${server}`, this.env.path) !== null
-      if (list.length === 0) {
+    let configs = 0
+    for (const { server: s, confFiles, hasBinary } of this.discover()) {
+      const server = s.server
+      configs += confFiles.length
+      if (confFiles.length === 0) {
         if (hasBinary) instances.push(this.unconfigured(server))
         continue
       }
@@ -89,6 +110,7 @@ export class InstanceModel {
         // a background daemon without its binary is noise on a dev box; a main server is worth a row
         if (!MAIN_SERVERS.includes(server)) continue
       }
+      const list = inspectServer(s, this.env.swiftDir, confFiles)
       for (const f of list) {
         const info = this.describe(f, list.length, now)
         if (info.state === 'running') nowRunning.add(info.id)
@@ -102,7 +124,7 @@ export class InstanceModel {
       swiftDir: this.env.swiftDir,
       runDir: this.env.runDir,
       instances,
-      problems: this.problems(facts.length, missingBinaries),
+      problems: this.problems(configs, missingBinaries),
     }
   }
 

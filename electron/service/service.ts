@@ -123,7 +123,12 @@ export class SupervisorService {
     for (const dir of [swiftDir, runDir]) {
       try {
         // a pid file appearing or going, a conf added: refresh now rather than at the next tick
-        this.watchers.push(watch(dir, { persistent: false }, () => this.refreshAfter(30)))
+        this.watchers.push(
+          watch(dir, { persistent: false }, () => {
+            if (dir === swiftDir) this.model.confsChanged()
+            this.refreshAfter(30)
+          }),
+        )
       } catch {
         // not there (yet): the interval still notices it
       }

@@ -28,8 +28,9 @@ export function instanceId(server: Server, confFile: string, swiftDir: string): 
   return `${server.server}.${name}`
 }
 
-export function inspectServer(server: Server, swiftDir: string, procDir?: string): InstanceFacts[] {
-  return server.confFiles({ quiet: true }).map((confFile, i) => {
+/** `confFiles`: the server's confs when the caller already knows them (the panel caches conf discovery). */
+export function inspectServer(server: Server, swiftDir: string, confFiles = server.confFiles({ quiet: true }), procDir?: string): InstanceFacts[] {
+  return confFiles.map((confFile, i) => {
     const pidFile = server.getPidFileName(confFile)
     const read = readPidFile(pidFile)
     let pid: number | null = null

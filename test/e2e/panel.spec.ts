@@ -1,56 +1,30 @@
 // The panel end to end in Debian's Chromium, against the browser host running the real service over a
 // fixture of stand-in daemons.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
-import { cleanup, livePids, makeFixture, MAIN, SAIO_CONFS, type Fixture } from '../helpers/fixture.js'
+import { cleanup, livePids, makeFixture, MAIN, SAIO_CONFS, serveFixture, type Fixture } from '../helpers/fixture.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
-const SERVE = join(HERE, '../../out/node/electron/host/serve.js')
 const SHOTS = join(HERE, '../../test-results/screenshots')
 const REFRESH_MS = 500
 
 let f: Fixture
-let host: ChildProcess
+let host: Awaited<ReturnType<typeof serveFixture>>
 let url = ''
 
 test.skip(!existsSync('/usr/bin/chromium'), 'Debian Chromium is not installed (apt-get install chromium)')
 
 test.beforeAll(async () => {
   f = makeFixture({ binaries: [...MAIN, 'object-replicator'], confs: { ...SAIO_CONFS, 'object-server/2.conf': '[standin]\nlog_every = 0.1\n' } })
-  const settings = join(f.root, 'settings.json')
-  mkdirSync(f.run)
-  writeFileSync(
-    settings,
-    JSON.stringify({
-      profiles: [{ name: 'default', swiftDir: f.etc, runDir: f.run, extraPath: [], logFiles: {} }],
-      activeProfile: 'default',
-      killWait: 5,
-      strict: null,
-      refreshIntervalMs: REFRESH_MS,
-      logBufferLines: 10000,
-      syslogReceiverPort: 0,
-      theme: 'system',
-    }),
-  )
-  host = spawn(process.execPath, [SERVE, '--port', '0', '--settings', settings], { env: { ...f.env }, stdio: ['ignore', 'pipe', 'inherit'] })
-  url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    host.stdout!.on('data', (c: Buffer) => {
-      out += c.toString()
-      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    host.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)))
-  })
+  host = await serveFixture(f, { refreshIntervalMs: REFRESH_MS })
+  url = host.url
   mkdirSync(SHOTS, { recursive: true })
 })
 
 test.afterAll(async () => {
-  host?.kill('SIGTERM')
-  await new Promise((r) => host?.once('exit', r))
+  await host?.stop()
   cleanup(f)
 })
 
@@ -114,5 +88,5 @@ test('filter, attached logs streaming live, and log search', async ({ page }) =>
   await page.getByRole('button', { name: 'Confirm' }).click()
   await expect(page.getByRole('status', { name: 'Overall health' })).toHaveText('0 of 9 running')
   // every daemon gone; only the host itself is left from this fixture
-  await expect.poll(() => livePids(f).filter((p) => p !== host.pid)).toEqual([])
+  await expect.poll(() => livePids(f).filter((p) => p !== host.child.pid)).toEqual([])
 })

@@ -1,7 +1,8 @@
 // A throwaway Swift tree for tests: etc/ (swift dir), run/ (run dir), bin/ (stand-in daemons named
 // swift-<server>) and a PATH holding only bin/ and a few tools, so the real /usr/bin/swift-* stay out.
 
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import type { Settings } from '../../shared/types.js'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
@@ -189,4 +190,38 @@ export const MAIN = ['proxy-server', 'account-server', 'container-server', 'obje
 export function putRunFile(f: Fixture, path: string, content: string): void {
   mkdirSync(dirname(join(f.run, path)), { recursive: true })
   writeFileSync(join(f.run, path), content)
+}
+
+/** Runs the browser host (`serve.js`) on this fixture with these settings; resolves once it printed its URL. */
+export async function serveFixture(f: Fixture, settings: Partial<Settings> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+  const path = join(f.root, 'settings.json')
+  mkdirSync(f.run, { recursive: true })
+  const full: Settings = {
+    profiles: [{ name: 'default', swiftDir: f.etc, runDir: f.run, extraPath: [], logFiles: {} }],
+    activeProfile: 'default',
+    killWait: 5,
+    strict: null,
+    refreshIntervalMs: 1000,
+    logBufferLines: 10_000,
+    syslogReceiverPort: 0,
+    theme: 'system',
+    ...settings,
+  }
+  writeFileSync(path, JSON.stringify(full))
+  const child = spawn(process.execPath, [join(ROOT, 'out/node/electron/host/serve.js'), '--port', '0', '--settings', path], { env: f.env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let out = ''
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString()
+      const m = /^(http:\/\/\S+\/\?token=\S+)$/m.exec(out)
+      if (m) resolveUrl(m[1]!)
+    })
+    child.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)))
+  })
+  const stop = async () => {
+    if (child.exitCode !== null) return
+    child.kill('SIGTERM')
+    await new Promise((r) => child.once('exit', r))
+  }
+  return { url, child, stop }
 }

@@ -1,9 +1,11 @@
 // Our swift-init driving a real Swift cluster (Debian's packages), laid out by ../shared/saio/saio.sh.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SupervisorService } from '../../electron/service/service.js'
+import { waitFor } from '../helpers/fixture.js'
 
 const SAIO = resolve(__dirname, '../../../shared/saio/saio.sh')
 const CLI = resolve(__dirname, '../../out/node/electron/cli/swift-init.js')
@@ -98,5 +100,43 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
     expect(stop.code, stop.out).toBe(0)
     expect(ours('main', 'status').code).toBe(1)
     expect(clusterPids()).toEqual([])
+  }, 180_000)
+
+  it('routes real proxy and object-server log lines to their instances through the built-in receiver', async () => {
+    // the SAIO's daemons log over UDP (log_udp_port); point this copy's confs at our receiver instead
+    const receiverPort = port + 7
+    const confs = ['proxy-server.conf', ...['account', 'container', 'object'].flatMap((t) => [1, 2].map((n) => `${t}-server/${n}.conf`))]
+    for (const c of confs) {
+      const path = join(dir, 'etc', c)
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/^log_udp_port = \d+$/m, `log_udp_port = ${receiverPort}`))
+    }
+    const service = new SupervisorService({ settingsPath: null, swiftDir: join(dir, 'etc'), runDir: join(dir, 'run'), version: 'test', transport: 'browser' })
+    await service.handlers['settings:set']({ ...(await service.handlers['settings:get'](undefined)), syslogReceiverPort: receiverPort })
+    await service.start()
+    try {
+      const sources = await service.handlers['logs:sources']({ instanceIds: ['proxy-server', 'object-server.1'] })
+      expect(sources.map((s) => [s.instanceId, s.kind])).toEqual([
+        ['proxy-server', 'receiver'],
+        ['object-server.1', 'receiver'],
+      ])
+      service.runCommand({ command: 'start', targets: ['main'] })
+      expect(await healthy(60_000)).toBe(true)
+      const { url, token } = await auth()
+      await fetch(`${url}/logs`, { method: 'PUT', headers: { 'X-Auth-Token': token } })
+      for (let i = 0; i < 4; i++) await fetch(`${url}/logs/o${i}`, { method: 'PUT', headers: { 'X-Auth-Token': token }, body: 'x' })
+      const lines = async (id: string) => (await service.handlers['logs:get']({ instanceIds: [id] })).lines.filter((l) => l.source === 'receiver')
+      const deadline = Date.now() + 20_000
+      while (Date.now() < deadline && ((await lines('proxy-server')).length === 0 || (await lines('object-server.1')).length + (await lines('object-server.2')).length === 0))
+        await new Promise((r) => setTimeout(r, 200))
+      expect((await lines('proxy-server')).some((l) => l.text.includes('PUT'))).toBe(true)
+      const objectLines = [...(await lines('object-server.1')), ...(await lines('object-server.2'))]
+      expect(objectLines.some((l) => /PUT \/sdb\d/.test(l.text))).toBe(true)
+      // no object-server line was taken for the proxy's, nor the other way round
+      expect((await lines('proxy-server')).some((l) => /\/sdb\d\//.test(l.text))).toBe(false)
+      service.runCommand({ command: 'stop', targets: ['main'] })
+      await waitFor(() => clusterPids().length === 0, 30_000)
+    } finally {
+      await service.dispose()
+    }
   }, 180_000)
 })
