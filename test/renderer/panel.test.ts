@@ -107,6 +107,26 @@ describe('logs', () => {
     expect(w.get('mark').text()).toBe('line 199999')
   })
 
+  it('shows where an instance logs, and edits its conf only after showing the diff', async () => {
+    const source = { instanceId: 'object-server.1', kind: 'unknown', files: [], logName: 'object-server', facility: 'local0', explanation: 'No syslog daemon listens on /dev/log.', suggestedConf: 'log_udp_host = 127.0.0.1\nlog_udp_port = 5140' }
+    fake = fakeBridge({
+      'logs:get': { lines: [], dropped: 0 },
+      'logs:sources': [source],
+      'logs:conf-edit': { file: '/etc/swift/object-server/1.conf', diff: '+log_udp_port = 5140', originalHash: 'ab'.repeat(16), takesEffect: true },
+      'logs:conf-apply': { file: '/etc/swift/object-server/1.conf' },
+    })
+    setBridge(fake.bridge)
+    const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
+    setActivePinia(pinia)
+    const w = mount(LogsView, { props: { instanceIds: ['object-server.1'], title: 'object-server.1' }, global: { plugins: [pinia] } })
+    await vi.waitFor(() => expect(w.text()).toContain('No syslog daemon listens on /dev/log.'))
+    await w.get('button[aria-label="Send the logs of object-server.1 to the built-in receiver"]').trigger('click')
+    await vi.waitFor(() => expect(w.get('pre.diff').text()).toBe('+log_udp_port = 5140'))
+    expect(fake.calls.some((c) => c.channel === 'logs:conf-apply')).toBe(false)
+    await w.get('.dialog button.primary').trigger('click')
+    expect(fake.calls).toContainEqual({ channel: 'logs:conf-apply', payload: { instanceId: 'object-server.1', originalHash: 'ab'.repeat(16) } })
+  })
+
   it('turns ANSI colours into spans and drops other escapes', () => {
     expect(ansiSpans('\x1b[31mERROR\x1b[0m ok \x1b[2K')).toEqual([
       { text: 'ERROR', fg: 'red', bold: false },
