@@ -13,11 +13,12 @@ interface Memory {
   lastExitCode: number | null
   attached: boolean
   busy: CommandName | null
-  /** Last CPU sample, for CPU %. */
-  cpu?: { pid: number; ticks: number; at: number }
+  /** Last /proc sample of the running process. */
+  sample?: { pid: number; at: number; ticks: number; startedAt: number; rssBytes: number; cpuPercent: number | null; workers: number[] }
 }
 
 const CONF_TTL_MS = 10_000
+const STATS_MAX_AGE_MS = 1900
 const STARTING = new Set<CommandName>(['start', 'restart', 'reload', 'force-reload', 'no-wait', 'once', 'no-daemon'])
 const STOPPING = new Set<CommandName>(['stop', 'kill', 'shutdown'])
 
@@ -150,9 +151,21 @@ export class InstanceModel {
 
   private describe(f: InstanceFacts, configs: number, now: number): InstanceInfo {
     const m = this.mem(f.id)
-    const stat = f.pidState === 'running' && f.pid ? processStat(f.pid) : null
+    // liveness comes from inspect (pid file, cmdline, kill 0) every refresh; /proc stats are resampled
+    // only every STATS_MAX_AGE_MS, which keeps an idle panel with many instances cheap
+    const alive = f.pidState === 'running' && f.pid !== null
+    let sample = alive && m.sample?.pid === f.pid && now - m.sample.at < STATS_MAX_AGE_MS ? m.sample : null
+    if (alive && !sample) {
+      const stat = processStat(f.pid!)
+      if (stat && stat.state !== 'Z') {
+        const prev = m.sample?.pid === f.pid ? m.sample : null
+        const cpuPercent = prev && now > prev.at ? (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS) * 100000) / (now - prev.at) : null
+        sample = { pid: f.pid!, at: now, ticks: stat.cpuTicks, startedAt: stat.startTimeMs, rssBytes: stat.rssBytes, cpuPercent, workers: childPids(f.pid!) }
+      }
+    }
+    m.sample = sample ?? undefined
     let state: InstanceState
-    if (stat && stat.state !== 'Z') state = 'running'
+    if (sample) state = 'running'
     else if (f.pidState !== 'none' && !m.busy && (m.crashed || this.running.has(f.id))) {
       // its pid file is left but the process is gone (or a zombie, or its pid reused), and no stop of ours
       // (or swift-init's, which removes the pid file) explains it
@@ -163,11 +176,6 @@ export class InstanceModel {
       state = f.pidState === 'dead' || f.pidState === 'wrong-process' ? 'dead' : 'stopped'
     }
     if (m.busy) state = STARTING.has(m.busy) && state !== 'running' ? 'starting' : STOPPING.has(m.busy) ? 'stopping' : state
-    let cpuPercent: number | null = null
-    if (stat && f.pid) {
-      if (m.cpu && m.cpu.pid === f.pid && now > m.cpu.at) cpuPercent = (((stat.cpuTicks - m.cpu.ticks) / CLOCK_TICKS) * 100000) / (now - m.cpu.at)
-      m.cpu = { pid: f.pid, ticks: stat.cpuTicks, at: now }
-    }
     return {
       id: f.id,
       server: f.server,
@@ -177,10 +185,10 @@ export class InstanceModel {
       pidFile: f.pidFile,
       pid: state === 'running' ? f.pid : null,
       state,
-      startedAt: stat?.startTimeMs ?? null,
-      cpuPercent,
-      rssBytes: stat?.rssBytes ?? null,
-      workers: stat && f.pid ? childPids(f.pid) : [],
+      startedAt: sample?.startedAt ?? null,
+      cpuPercent: sample?.cpuPercent ?? null,
+      rssBytes: sample?.rssBytes ?? null,
+      workers: sample?.workers ?? [],
       lastExitCode: m.lastExitCode,
       attached: m.attached,
       busy: m.busy,
