@@ -89,8 +89,9 @@ describe('logs', () => {
     for (let b = 0; b < 30; b++)
       fake.emit('logs:lines', { batches: [{ instanceId: 'a', lines: Array.from({ length: 100 }, (_, i) => ({ seq: b * 100 + i + 1, ts: b, source: 'attached', stream: 'stdout', text: `l${b * 100 + i}` })) }] })
     const lines = logs.lines(['a'])
-    expect(lines).toHaveLength(1000)
-    expect(lines[0]!.text).toBe('l2000')
+    expect(lines.length).toBeLessThanOrEqual(1100)
+    expect(lines.at(-1)!.text).toBe('l2999')
+    expect(lines[0]!.text).toBe(`l${3000 - lines.length}`)
   })
 
   it('renders only the visible rows of 200,000 lines, and highlights search hits', async () => {

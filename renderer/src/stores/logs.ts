@@ -5,7 +5,7 @@ import { bridge } from '../bridge'
 
 export type ViewLine = LogLine & { instanceId: string }
 
-/** Per-instance line arrays, capped; appended in place (shallowRef + trigger) rather than copied per batch. */
+/** Per-instance line arrays, capped (up to 10% over between trims); appended in place (shallowRef + trigger) rather than copied per batch. */
 export const useLogsStore = defineStore('logs', () => {
   const byInstance = shallowRef(new Map<string, ViewLine[]>())
   const cap = ref(10_000)
@@ -16,7 +16,8 @@ export const useLogsStore = defineStore('logs', () => {
     let list = byInstance.value.get(instanceId)
     if (!list) byInstance.value.set(instanceId, (list = []))
     for (const l of lines) list.push({ ...l, instanceId })
-    if (list.length > cap.value) list.splice(0, list.length - cap.value)
+    // trim in chunks: shifting a 200,000-line array on every batch would cost more than the lines
+    if (list.length > cap.value * 1.1) list.splice(0, list.length - cap.value)
   }
 
   function listen(): () => void {

@@ -25,7 +25,14 @@ export const useServicesStore = defineStore('services', () => {
 
   function accept(s: Snapshot): void {
     // snapshots may cross on the wire: never go back in time
-    if (!snapshot.value || s.seq >= snapshot.value.seq || s.takenAt > snapshot.value.takenAt) snapshot.value = s
+    if (snapshot.value && s.seq < snapshot.value.seq && s.takenAt <= snapshot.value.takenAt) return
+    // keep the previous object of every instance that did not change, so only changed rows re-render
+    const before = new Map((snapshot.value?.instances ?? []).map((i) => [i.id, i]))
+    const instances = s.instances.map((i) => {
+      const old = before.get(i.id)
+      return old && JSON.stringify(old) === JSON.stringify(i) ? old : i
+    })
+    snapshot.value = { ...s, instances }
   }
 
   async function load(): Promise<void> {
