@@ -157,11 +157,11 @@ export function cleanup(f: Fixture): void {
   rmSync(f.root, { recursive: true, force: true })
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs
   while (!check()) {
-    if (Date.now() > end) throw new Error('waitFor: timed out')
-    await new Promise((r) => setTimeout(r, 20))
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 10))
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitFor as waitUntil } from '../helpers/fixture.js'
 
 /** A fresh temp directory; `cleanup()` removes every one made so far. */
 export function tempDirs(prefix: string): { make(): string; cleanup(): void } {
@@ -18,12 +19,6 @@ export function tempDirs(prefix: string): { make(): string; cleanup(): void } {
 }
 
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
+export const waitFor = (what: string, check: () => boolean, timeoutMs = 5000): Promise<void> => waitUntil(check, timeoutMs, what)
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
