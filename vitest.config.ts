@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     // Tests spawn real daemons; two cores, so keep files parallel but few at once.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 30_000,
     projects: [
       {
