@@ -1,9 +1,10 @@
 // The live model of every service instance: what the confs, pid files and /proc say, plus what only the
 // service knows (a command acting on it, a crash it noticed, an attached run, the last exit code).
 
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs'
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs'
 import type { CommandName, InstanceInfo, InstanceState, Problem, Snapshot } from '../../shared/types.js'
-import { inspectServer, type InstanceFacts } from '../supervisor/inspect.js'
+import { inspectConf, type InstanceFacts } from '../supervisor/inspect.js'
+import { sendSignal, SIG_DFL } from '../supervisor/signals.js'
 import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
 import { Server, type ManagerEnv } from '../supervisor/server.js'
 import { ALL_SERVERS, findExecutable, MAIN_SERVERS } from '../supervisor/servers.js'
@@ -39,6 +40,7 @@ export class InstanceModel {
   setEnv(env: ModelEnv): void {
     this.env = env
     this.discovered = null
+    this.pidCache.clear()
     this.memory.clear()
     this.running.clear()
   }
@@ -90,7 +92,35 @@ export class InstanceModel {
 
   /** Every configured instance's facts (no /proc sampling): for command targeting and log routing. */
   facts(): InstanceFacts[] {
-    return this.discover().flatMap(({ server, confFiles }) => inspectServer(server, this.env.swiftDir, confFiles))
+    return this.discover().flatMap(({ server, confFiles }) => this.inspect(server, confFiles))
+  }
+
+  /**
+   * inspectServer, minus the work an idle panel need not redo: when a pid file is the same file as last
+   * time (inode, mtime, size), its facts stand, provided a process said to be running still answers
+   * kill 0. The cmdline is checked again whenever the pid file changes.
+   */
+  private pidCache = new Map<string, { key: string; facts: InstanceFacts }>()
+
+  private inspect(server: Server, confFiles: string[]): InstanceFacts[] {
+    return confFiles.map((confFile, i) => {
+      const pidFile = server.getPidFileName(confFile)
+      let key = 'none'
+      try {
+        const st = statSync(pidFile)
+        key = `${st.ino}:${st.mtimeMs}:${st.size}`
+      } catch {
+        // no pid file: 'none'
+      }
+      const cached = this.pidCache.get(pidFile)
+      if (cached && cached.key === key && cached.facts.number === i + 1) {
+        const { pid, pidState } = cached.facts
+        if (pidState !== 'running' || sendSignal(pid!, SIG_DFL) !== 'ESRCH') return cached.facts
+      }
+      const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir)
+      this.pidCache.set(pidFile, { key, facts })
+      return facts
+    })
   }
 
   snapshot(): Snapshot {
@@ -111,7 +141,7 @@ export class InstanceModel {
         // a background daemon without its binary is noise on a dev box; a main server is worth a row
         if (!MAIN_SERVERS.includes(server)) continue
       }
-      const list = inspectServer(s, this.env.swiftDir, confFiles)
+      const list = this.inspect(s, confFiles)
       for (const f of list) {
         const info = this.describe(f, list.length, now)
         if (info.state === 'running') nowRunning.add(info.id)

@@ -30,18 +30,21 @@ export function instanceId(server: Server, confFile: string, swiftDir: string): 
 
 /** `confFiles`: the server's confs when the caller already knows them (the panel caches conf discovery). */
 export function inspectServer(server: Server, swiftDir: string, confFiles = server.confFiles({ quiet: true }), procDir?: string): InstanceFacts[] {
-  return confFiles.map((confFile, i) => {
-    const pidFile = server.getPidFileName(confFile)
-    const read = readPidFile(pidFile)
-    let pid: number | null = null
-    let pidState: InstanceFacts['pidState'] = 'none'
-    if (read.kind === 'pid') {
-      pid = read.pid
-      const named = pidNamesServer(pid, `swift-${server.server}`, procDir)
-      pidState = named === false ? 'wrong-process' : sendSignal(pid, SIG_DFL) === 'ESRCH' ? 'dead' : 'running'
-    } else if (read.kind === 'invalid' || read.reason !== 'ENOENT') {
-      pidState = 'invalid'
-    }
-    return { id: instanceId(server, confFile, swiftDir), server: server.server, number: i + 1, confFile, pidFile, pid, pidState }
-  })
+  return confFiles.map((confFile, i) => inspectConf(server, confFile, i + 1, swiftDir, procDir))
+}
+
+/** One conf's instance: its pid file and whether that pid is this server, alive. */
+export function inspectConf(server: Server, confFile: string, number: number, swiftDir: string, procDir?: string): InstanceFacts {
+  const pidFile = server.getPidFileName(confFile)
+  const read = readPidFile(pidFile)
+  let pid: number | null = null
+  let pidState: InstanceFacts['pidState'] = 'none'
+  if (read.kind === 'pid') {
+    pid = read.pid
+    const named = pidNamesServer(pid, `swift-${server.server}`, procDir)
+    pidState = named === false ? 'wrong-process' : sendSignal(pid, SIG_DFL) === 'ESRCH' ? 'dead' : 'running'
+  } else if (read.kind === 'invalid' || read.reason !== 'ENOENT') {
+    pidState = 'invalid'
+  }
+  return { id: instanceId(server, confFile, swiftDir), server: server.server, number, confFile, pidFile, pid, pidState }
 }
