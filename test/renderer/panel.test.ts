@@ -7,6 +7,8 @@ import type { InstanceInfo, Snapshot } from '../../shared/types'
 import { setBridge } from '../../renderer/src/bridge'
 import ServicesTable from '../../renderer/src/components/ServicesTable.vue'
 import LogsView from '../../renderer/src/components/LogsView.vue'
+import SettingsDialog from '../../renderer/src/components/SettingsDialog.vue'
+import { useSettingsStore } from '../../renderer/src/stores/settings'
 import { ansiSpans } from '../../renderer/src/lib/ansi'
 import { useLogsStore } from '../../renderer/src/stores/logs'
 import { useServicesStore } from '../../renderer/src/stores/services'
@@ -77,6 +79,30 @@ describe('services table', () => {
     const s = useServicesStore()
     s.accept(snapshot([inst('proxy-server', 'stopped')], 0))
     expect(s.instances[0]!.state).toBe('running')
+  })
+})
+
+describe('settings dialog', () => {
+  it('validates paths as you type, adds and renames a profile, and saves through the bridge', async () => {
+    const settings = {
+      profiles: [{ name: 'default', swiftDir: '/etc/swift', runDir: '/var/run/swift', extraPath: [], logFiles: {} }],
+      activeProfile: 'default', killWait: 15, strict: null, refreshIntervalMs: 1000, logBufferLines: 10000, syslogReceiverPort: 0, theme: 'system',
+    }
+    fake = fakeBridge({ 'settings:check-path': { ok: false, message: 'No such directory.' }, 'settings:set': settings })
+    setBridge(fake.bridge)
+    const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
+    setActivePinia(pinia)
+    useSettingsStore().settings = structuredClone(settings) as never
+    const w = mount(SettingsDialog, { global: { plugins: [pinia] } })
+    await vi.waitFor(() => expect(w.text()).toContain('No such directory.'))
+    await w.get('button[aria-label="Add a profile"]').trigger('click')
+    await w.get('input[aria-label="Profile name"]').setValue('cluster B')
+    await w.get('input[aria-label="Swift dir"]').setValue('/srv/b/etc')
+    await w.get('form').trigger('submit')
+    await vi.waitFor(() => expect(fake.calls.some((c) => c.channel === 'settings:set')).toBe(true))
+    const saved = fake.calls.find((c) => c.channel === 'settings:set')!.payload as typeof settings
+    expect(saved.activeProfile).toBe('cluster B')
+    expect(saved.profiles.map((p) => [p.name, p.swiftDir])).toEqual([['default', '/etc/swift'], ['cluster B', '/srv/b/etc']])
   })
 })
 
