@@ -67,6 +67,12 @@ describe('services table', () => {
     expect(fake.calls).toContainEqual({ channel: 'commands:run', payload: { command: 'stop', targets: ['object-server.2'], options: {} } })
   })
 
+  it('opens a merged log view for a group', async () => {
+    const w = mountTable()
+    await w.get('button[aria-label="Logs for main"]').trigger('click')
+    expect(w.emitted('logs')?.[0]).toEqual([['proxy-server', 'object-server.2'], 'main'])
+  })
+
   it('filters rows by id, state or path', async () => {
     const w = mountTable()
     useServicesStore().filter = 'crash'
