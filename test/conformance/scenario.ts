@@ -1,49 +1,126 @@
-// Runs one scenario with the reference swift-init and with ours on twin fixtures, and says how they differ.
+// One conformance scenario: the same commands run by the reference swift-init and by ours, each on its own
+// twin fixture, and what they did compared: exit codes, normalized output, pid files left, daemons alive.
+import { readFileSync } from 'node:fs'
 import { expect } from 'vitest'
-import { cleanup, makeFixture, normalize, pidFiles, runOurs, runReference, SAIO_CONFS, type Fixture, type RunOptions } from '../helpers/fixture.js'
+import {
+  cleanup,
+  livePids,
+  makeTwin,
+  normalize,
+  pidFiles,
+  runOurs,
+  runReference,
+  waitFor,
+  type Fixture,
+  type FixtureSpec,
+  type RunOptions,
+} from '../helpers/fixture.js'
+
+export const MAIN = ['proxy-server', 'account-server', 'container-server', 'object-server']
+export const REST = [
+  'object-replicator', 'object-updater', 'object-auditor', 'object-expirer',
+  'container-replicator', 'container-updater', 'container-reconciler', 'account-replicator',
+]
+/** A small SAIO: every main server, object-server with two configs, and some rest servers on PATH. */
+export const SAIO: Required<FixtureSpec> = {
+  binaries: [...MAIN, ...REST],
+  confs: {
+    'proxy-server.conf': '[DEFAULT]\n',
+    'account-server.conf': '[DEFAULT]\n',
+    'container-server.conf': '[DEFAULT]\n',
+    'object-server/1.conf': '[DEFAULT]\n',
+    'object-server/2.conf': '[DEFAULT]\n',
+  },
+}
+
+/** A pid no process can have: above the kernel's pid_max. */
+export const DEAD_PID = String(Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8')) + 1)
 
 export interface Scenario {
-  binaries?: string[]
-  confs?: Record<string, string>
+  spec?: FixtureSpec
   /** Called on each twin before anything runs. */
   prepare?: (f: Fixture) => void
-  /** Commands each implementation runs first, on its own twin. */
+  /** Commands run first, by the same implementation, and compared too. */
   setup?: string[][]
   args: string[]
-  /** Compare lines in order (one server) rather than as a sorted multiset (Python's set order is random). */
+  run?: (f: Fixture) => RunOptions
+  /** Compare output lines in order; otherwise sorted, since the reference walks servers in Python set order. */
   ordered?: boolean
-  /** Only compare the last line of output (the help text around an error is the driver's own). */
-  lastLineOnly?: boolean
-  run?: RunOptions
+  /** What of stdout to compare, e.g. not the help text of options only one implementation has. */
+  view?: (lines: string[]) => string[]
 }
 
-export const ALL_BINARIES = [
-  'proxy-server', 'account-server', 'container-server', 'object-server', 'object-replicator', 'object-updater',
-  'object-auditor', 'object-expirer', 'container-replicator', 'container-updater', 'container-reconciler', 'account-replicator',
-]
+interface Step {
+  args: string
+  code: number
+  stdout: string[]
+  stderr: string[]
+}
 
 interface Outcome {
-  code: number | null
-  lines: string[]
+  steps: Step[]
   pidFiles: Record<string, string>
+  liveDaemons: number
 }
 
-async function play(s: Scenario, impl: typeof runOurs): Promise<Outcome> {
-  const f = makeFixture({ binaries: s.binaries ?? ALL_BINARIES, confs: s.confs ?? SAIO_CONFS })
-  try {
-    s.prepare?.(f)
-    for (const args of s.setup ?? []) await impl(f, args)
-    const r = await impl(f, s.args, s.run)
-    let lines = normalize(r.stdout + r.stderr, f).filter((l) => l !== '')
-    if (s.lastLineOnly) lines = lines.slice(-1)
-    const files = Object.fromEntries(Object.entries(pidFiles(f)).map(([k, v]) => [k, /^\d+$/.test(v) ? '<PID>' : v]))
-    return { code: r.code, lines: s.ordered ? lines : [...lines].sort(), pidFiles: files }
-  } finally {
-    cleanup(f)
+type Runner = typeof runOurs
+// CONFORMANCE_SELF_CHECK=1 plays the reference against itself: a check that normalization is stable.
+const runCandidate: Runner = process.env.CONFORMANCE_SELF_CHECK ? runReference : runOurs
+
+async function play(s: Scenario, f: Fixture, runner: Runner): Promise<Outcome> {
+  s.prepare?.(f)
+  const steps: Step[] = []
+  for (const args of [...(s.setup ?? []), s.args]) {
+    const last = steps.length === (s.setup?.length ?? 0)
+    const r = await runner(f, args, last ? s.run?.(f) : {})
+    const lines = (text: string): string[] => {
+      const all = normalize(text, f).split('\n')
+      return s.ordered ? all : all.sort()
+    }
+    const stdout = lines(r.stdout)
+    steps.push({ args: args.join(' '), code: r.code, stdout: last && s.view ? s.view(stdout) : stdout, stderr: lines(r.stderr) })
   }
+  return { steps, pidFiles: normalizedPidFiles(f), liveDaemons: await settledCount(() => livePids(f).length) }
+}
+
+function normalizedPidFiles(f: Fixture): Record<string, string> {
+  return Object.fromEntries(Object.entries(pidFiles(f)).map(([path, text]) => [path, /^\d+$/.test(text) ? '<PID>' : text]))
+}
+
+/** A count once it holds still: a daemon killed just now may take a moment to be gone. */
+async function settledCount(count: () => number): Promise<number> {
+  let last = count()
+  return waitFor(async () => {
+    await new Promise((r) => setTimeout(r, 100))
+    const now = count()
+    const settled = now === last
+    last = now
+    return settled ? { now } : null
+  }, 5_000, 'a settled daemon count').then((v) => v.now)
 }
 
 export async function conforms(s: Scenario): Promise<void> {
-  const [ref, ours] = await Promise.all([play(s, runReference), play(s, runOurs)])
-  expect(ours).toEqual(ref)
+  const { ours, ref } = makeTwin(s.spec ?? SAIO)
+  try {
+    const [expected, actual] = await Promise.all([play(s, ref, runReference), play(s, ours, runCandidate)])
+    expect(actual).toEqual(expected)
+  } finally {
+    cleanup(ours)
+    cleanup(ref)
+  }
+}
+
+/** Help text: compare swift-init's usage (up to its option list, which has our additions) and the last lines. */
+export function usageAndError(lines: string[]): string[] {
+  const options = lines.indexOf('Options:')
+  return [...lines.slice(0, options), '...', ...lines.slice(-2)]
+}
+
+/** Signal when a pid file has been there a while, so swift-init is past writing it and waiting on the server. */
+export function whenPidFile(f: Fixture, path: string, afterMs = 500): () => boolean {
+  let seen: number | null = null
+  return () => {
+    seen ??= pidFiles(f)[path] ? Date.now() : null
+    return seen !== null && Date.now() - seen >= afterMs
+  }
 }

@@ -1,21 +1,30 @@
 #!/usr/bin/python3
-"""A stand-in Swift daemon for tests: linked as swift-<server> on a test PATH and run the way swift-init
-runs a server, `swift-<server> CONF [once] [verbose]`, so /proc/<pid>/cmdline names it like the real one.
+"""A stand-in for a Swift daemon, for tests that need real processes.
 
-What it does comes from an optional [standin] section of CONF (a file or a .conf.d dir):
-  startup_output   lines printed on stdout at start (\\n escapes allowed)
-  stderr_output    lines printed on stderr at start
-  exit_code        exit with this code after the output (a server that dies at start)
-  exit_delay       seconds to wait before that exit
-  daemonize        default true: like swift, setsid and point stdio at /dev/null, closing swift-init's pipe
-  ignore_term      ignore SIGTERM
-  term_delay       seconds between SIGTERM and exit
-  hup_delay        seconds between SIGHUP (graceful) and exit
-  usr1             'reexec': re-exec in place on SIGUSR1, same pid (seamless reload)
-  workers          fork this many worker processes, which go when the parent goes
-  log_every        with `verbose` (no-daemon): seconds between console log lines (default 0.2)
-  log_burst        lines per log interval
-  once_output      printed by a `once` pass, which then exits 0
+Symlinked as swift-<server> and run the way swift-init runs a server:
+
+    swift-<server> <conf file or .conf.d dir> [once] [verbose]
+
+Behaviour comes from an optional [standin] section of the conf:
+
+  startup_output  text printed to stdout at start (\\n means a newline)
+  stderr_output   text printed to stderr at start
+  exit_code       exit with this code after the output ("dies at start")
+  exit_delay      seconds to wait before that exit
+  once_output     text printed in `once` mode, which exits 0 after a pass
+  daemonize       default true: setsid, and unless `verbose`, put stdio on
+                  /dev/null, which closes swift-init's pipe like a real server
+  ignore_term     ignore SIGTERM
+  term_delay      seconds between SIGTERM and exiting
+  hup_delay       seconds between SIGHUP and exiting (graceful shutdown)
+  usr1            `reexec`: on SIGUSR1 exec itself again, same pid and argv
+                  (a seamless reload); otherwise SIGUSR1 stops it like TERM
+  workers         number of worker processes to fork
+  log_every       seconds between log lines in `verbose` mode (default 0.2),
+                  the first one after one interval
+  log_burst       lines per interval (default 1)
+
+It never writes the pid file: that is swift-init's job.
 """
 import configparser
 import os
@@ -23,98 +32,157 @@ import signal
 import sys
 import time
 
+SERVER = os.path.basename(sys.argv[0])[len('swift-'):]
+GENERATION = int(os.environ.get('STANDIN_GENERATION', '0'))
+WORKER_POLL = 0.2
+SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1)  # seconds between a worker's checks that its parent lives
 
-def load(path):
-    c = configparser.ConfigParser(interpolation=None)
+
+def read_standin_section(path):
+    # A .conf.d directory is read like swift reads one: its *.conf, sorted.
     if os.path.isdir(path):
-        c.read(sorted(os.path.join(path, f) for f in os.listdir(path)
-                      if f.endswith('.conf') and not f.startswith('.')))
+        files = sorted(os.path.join(path, name) for name in os.listdir(path)
+                       if name.endswith('.conf'))
     else:
-        c.read(path)
-    return c['standin'] if c.has_section('standin') else {}
+        files = [path]
+    # No DEFAULT section, so [DEFAULT] keys of a real conf can't leak in.
+    parser = configparser.RawConfigParser(default_section='\0', strict=False)
+    parser.read(files)
+    return dict(parser.items('standin')) if parser.has_section('standin') \
+        else {}
 
 
-def text(value):
-    return value.replace('\\n', '\n') if value else ''
+def emit(stream, text):
+    if text is not None:
+        stream.write(text.replace('\\n', '\n') + '\n')
+        stream.flush()
+
+
+def truthy(value):
+    return value.strip().lower() in ('1', 'true', 'yes', 'on')
+
+
+def detach_stdio():
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def run_worker(parent):
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while os.getppid() == parent:
+        time.sleep(WORKER_POLL)
+    os._exit(0)
+
+
+def fork_workers(count):
+    parent = os.getpid()
+    pids = []
+    for _ in range(count):
+        pid = os.fork()
+        if pid == 0:
+            run_worker(parent)
+        pids.append(pid)
+    return pids
+
+
+def stop_workers(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+
+
+class Console:
+    """Timestamped log lines for no-daemon mode, as a server logs there."""
+
+    def __init__(self, conf):
+        self.every = float(conf.get('log_every', 0.2))
+        self.burst = int(conf.get('log_burst', 1))
+        self.count = 0
+        self.due = time.monotonic() + self.every
+
+    def log(self):
+        stamp = time.strftime('%H:%M:%S')
+        lines = []
+        for _ in range(self.burst):
+            self.count += 1
+            lines.append('%s swift-%s: log line %d\n' % (
+                stamp, SERVER, self.count))
+        try:
+            sys.stdout.write(''.join(lines))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            detach_stdio()  # nobody reads the console any more
+            sys.stdout = open(os.devnull, 'w')
+        self.due = time.monotonic() + self.every
+
+
+def serve(conf, verbose):
+    handled = list(SIGNALS)
+    if truthy(conf.get('ignore_term', 'false')):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        handled.remove(signal.SIGTERM)
+    # Signals are taken synchronously with sigtimedwait: no handler races.
+    signal.pthread_sigmask(signal.SIG_BLOCK, handled)
+    workers = fork_workers(int(conf.get('workers', 0)))
+    console = Console(conf) if verbose else None
+    deadline = None
+    while True:
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            break
+        due = [t for t in (deadline, console.due if console else None)
+               if t is not None]
+        timeout = max(0.0, min(due) - now) if due else 3600.0
+        info = signal.sigtimedwait(handled, timeout)
+        if info is None:
+            if console and time.monotonic() >= console.due:
+                console.log()
+            continue
+        if info.si_signo == signal.SIGUSR1 and conf.get('usr1') == 'reexec':
+            stop_workers(workers)
+            signal.pthread_sigmask(signal.SIG_SETMASK, [])
+            os.environ['STANDIN_GENERATION'] = str(GENERATION + 1)
+            os.execv(sys.argv[0], sys.argv)
+        key = 'hup_delay' if info.si_signo == signal.SIGHUP else 'term_delay'
+        stop_at = now + float(conf.get(key, 0))
+        deadline = stop_at if deadline is None else min(deadline, stop_at)
+    stop_workers(workers)
+    return 0
 
 
 def main():
-    conf_path = sys.argv[1]
+    # Held from the start, so a signal sent as soon as the pipe closes is
+    # taken by serve(), not by Python's default action.
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    conf = read_standin_section(sys.argv[1])
     flags = sys.argv[2:]
-    conf = load(conf_path)
-    name = os.path.basename(sys.argv[0])
-    once = 'once' in flags
+    emit(sys.stdout, conf.get('startup_output'))
+    emit(sys.stderr, conf.get('stderr_output'))
+    if 'exit_code' in conf or 'once' in flags:
+        signal.pthread_sigmask(signal.SIG_SETMASK, [])  # no serve(): defaults
+    if 'exit_code' in conf:
+        time.sleep(float(conf.get('exit_delay', 0)))
+        return int(conf['exit_code'])
+    if 'once' in flags:
+        emit(sys.stdout, conf.get('once_output'))
+        time.sleep(0.1)  # the pass
+        return 0
     verbose = 'verbose' in flags
-
-    if conf.get('startup_output'):
-        print(text(conf['startup_output']), flush=True)
-    if conf.get('stderr_output'):
-        print(text(conf['stderr_output']), file=sys.stderr, flush=True)
-    if conf.get('exit_code'):
-        time.sleep(float(conf.get('exit_delay', '0')))
-        sys.exit(int(conf['exit_code']))
-    if once:
-        time.sleep(0.1)
-        if conf.get('once_output'):
-            print(text(conf['once_output']), flush=True)
-        sys.exit(0)
-
-    workers = []
-
-    def leave(code=0):
-        for w in workers:
-            try:
-                os.kill(w, signal.SIGTERM)
-            except OSError:
-                pass
-        os._exit(code)
-
-    def on_term(signum, frame):
-        time.sleep(float(conf.get('term_delay', '0')))
-        leave(0)
-
-    def on_hup(signum, frame):
-        time.sleep(float(conf.get('hup_delay', '0')))
-        leave(0)
-
-    def on_usr1(signum, frame):
-        os.execv(sys.executable, [sys.executable] + sys.argv)
-
-    signal.signal(signal.SIGTERM, signal.SIG_IGN if conf.get('ignore_term') == 'true' else on_term)
-    signal.signal(signal.SIGHUP, on_hup)
-    if conf.get('usr1') == 'reexec':
-        signal.signal(signal.SIGUSR1, on_usr1)
-
-    if not verbose and conf.get('daemonize', 'true') == 'true':
+    if truthy(conf.get('daemonize', 'true')):
         try:
-            os.setsid()
+            os.setsid()  # a group of its own, which --kill-after-timeout kills
         except OSError:
-            pass  # already a group leader after a re-exec
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in (0, 1, 2):
-            os.dup2(null, fd)
-
-    for _ in range(int(conf.get('workers', '0'))):
-        pid = os.fork()
-        if pid == 0:
-            parent = os.getppid()
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGHUP, signal.SIG_DFL)
-            while os.getppid() == parent:
-                time.sleep(0.1)
-            os._exit(0)
-        workers.append(pid)
-
-    every = float(conf.get('log_every', '0.2'))
-    burst = int(conf.get('log_burst', '1'))
-    n = 0
-    while True:
-        if verbose:
-            for _ in range(burst):
-                n += 1
-                print('%s %s: log line %d' % (time.strftime('%H:%M:%S'), name, n), flush=True)
-        time.sleep(every if verbose else 3600)
+            pass  # already a session leader: re-executed by a seamless reload
+        if not verbose:
+            detach_stdio()
+    return serve(conf, verbose)
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

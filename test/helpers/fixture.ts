@@ -1,12 +1,15 @@
-// A throwaway Swift tree for tests: etc/ (swift dir), run/ (run dir), bin/ (stand-in daemons named
-// swift-<server>) and a PATH holding only bin/ and a few tools, so the real /usr/bin/swift-* stay out.
+// Real-process fixtures: a throwaway Swift tree (etc/ = swift dir, run/ = run dir, bin/ = stand-in daemons
+// named swift-<server>, tools/ = the few system tools they need) with a PATH of bin/ and tools/ only, so the
+// real /usr/bin/swift-* stay out; runners for our CLI and for the reference (Debian's swift.common.manager
+// driven as upstream's bin/swift-init); and the browser host on a fixture. Nothing is mocked.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import type { Settings } from '../../shared/types.js'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
+import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
+import type { Settings } from '../../shared/types.js'
 
 /** The checkout: the nearest folder up with a package.json (this file also runs compiled, from out/node). */
 function findRoot(dir: string): string {
@@ -14,164 +17,241 @@ function findRoot(dir: string): string {
   return dir
 }
 const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
-export const STANDIN = join(ROOT, 'test/daemons/standin.py')
+const DAEMONS = join(ROOT, 'test/daemons')
+export const STANDIN = join(DAEMONS, 'standin.py')
 export const CLI = join(ROOT, 'out/node/electron/cli/swift-init.js')
-export const REFERENCE = join(ROOT, 'test/daemons/reference-swift-init.py')
-const TOOLS = ['python3', 'sh', 'env', 'sleep', 'cat', 'ps', 'prlimit']
+const REFERENCE = join(DAEMONS, 'reference-swift-init.py')
+const REAPER = join(DAEMONS, 'reaper.py')
+const PYTHON = '/usr/bin/python3'
+/** What children may need on PATH besides the stand-ins; python3 is linked as PYTHON. */
+const TOOLS = ['sh', 'env', 'sleep', 'cat', 'ps', 'prlimit']
+const SYSTEM_BIN = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']
 
 export interface FixtureSpec {
-  /** Servers whose stand-in binary is on PATH: `proxy-server`, `object-replicator`… */
-  binaries: string[]
-  /** Files under etc/, by relative path. */
-  confs: Record<string, string>
+  /** Servers to put on PATH as `swift-<server>` stand-ins, e.g. 'proxy-server'. */
+  binaries?: string[]
+  /** Files to write under etc/, by relative path, e.g. 'object-server/1.conf.d/a.conf'. */
+  confs?: Record<string, string>
 }
 
 export interface Fixture {
   root: string
+  /** The swift dir (--swift-dir). */
   etc: string
+  /** The run dir (--run-dir), where pid files go; not created until something starts. */
   run: string
   bin: string
+  tools: string
+  /** PATH=bin:tools only, so the real /usr/bin/swift-* servers are never found. */
   env: NodeJS.ProcessEnv
 }
 
-export function makeFixture(spec: FixtureSpec): Fixture {
-  const root = mkdtempSync(join(tmpdir(), 'swift-panel-'))
+export function makeFixture(spec: FixtureSpec = {}): Fixture {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'swift-panel-')))
   chmodSync(root, 0o755) // readable by the unprivileged user some tests run as
-  const f: Fixture = { root, etc: join(root, 'etc'), run: join(root, 'run'), bin: join(root, 'bin'), env: {} }
-  const tools = join(root, 'tools')
-  for (const d of [f.etc, f.bin, tools]) mkdirSync(d, { recursive: true })
-  for (const server of spec.binaries) symlinkSync(STANDIN, join(f.bin, `swift-${server}`))
+  const f: Fixture = {
+    root,
+    etc: join(root, 'etc'),
+    run: join(root, 'run'),
+    bin: join(root, 'bin'),
+    tools: join(root, 'tools'),
+    env: { PATH: `${join(root, 'bin')}:${join(root, 'tools')}`, HOME: homedir(), LANG: 'C.UTF-8' },
+  }
+  for (const dir of [f.etc, f.bin, f.tools]) mkdirSync(dir)
+  for (const server of spec.binaries ?? []) symlinkSync(STANDIN, join(f.bin, `swift-${server}`))
+  symlinkSync(PYTHON, join(f.tools, 'python3'))
   for (const tool of TOOLS) {
-    const found = spawnSync('sh', ['-c', `command -v ${tool}`], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin:/usr/sbin:/sbin' } }).stdout.trim()
-    if (found) symlinkSync(found, join(tools, tool))
+    const found = SYSTEM_BIN.map((d) => join(d, tool)).find((p) => existsSync(p))
+    if (found) symlinkSync(found, join(f.tools, tool))
   }
-  for (const [path, text] of Object.entries(spec.confs)) {
-    mkdirSync(dirname(join(f.etc, path)), { recursive: true })
-    writeFileSync(join(f.etc, path), text)
-  }
-  f.env = { PATH: `${f.bin}:${tools}`, HOME: process.env.HOME ?? '/root', LANG: 'C.UTF-8' }
+  for (const [path, text] of Object.entries(spec.confs ?? {})) writeUnder(f.etc, path, text)
   return f
 }
 
+/** Two identical trees, so that ours and the reference play the same scenario side by side. */
+export function makeTwin(spec: FixtureSpec = {}): { ours: Fixture; ref: Fixture } {
+  return { ours: makeFixture(spec), ref: makeFixture(spec) }
+}
+
+/** Writes a file under run/ (a pid file, or anything), creating directories. */
+export function putRunFile(f: Fixture, path: string, text: string): void {
+  writeUnder(f.run, path, text)
+}
+
+function writeUnder(base: string, path: string, text: string): void {
+  const full = join(base, path)
+  mkdirSync(dirname(full), { recursive: true })
+  writeFileSync(full, text)
+}
+
+export interface RunOptions {
+  timeoutMs?: number
+  input?: string
+  /** Send `signal` (default SIGINT) to swift-init this long after it starts... */
+  signalAfterMs?: number
+  /** ...or once its stdout holds this text, or once this holds (polled), e.g. once a pid file is written. */
+  signalWhen?: string | (() => boolean)
+  signal?: NodeJS.Signals
+  /** Run as this uid and gid (needs root), through setpriv. */
+  asUser?: number
+}
+
 export interface RunResult {
-  code: number | null
+  /** Exit code; -N if swift-init was killed by signal N. */
+  code: number
   stdout: string
   stderr: string
   ms: number
 }
 
-export interface RunOptions {
-  timeoutMs?: number
-  /** Send this signal to the command after `signalAfterMs`. */
-  signal?: NodeJS.Signals
-  signalAfterMs?: number
-  /** Resolve once stdout contains this, sending `signal` then. */
-  signalWhen?: string
-  /** Run as this uid/gid (needs root), through setpriv. */
-  asUser?: number
-}
-
-function run(f: Fixture, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const full = opts.asUser !== undefined ? ['/usr/bin/setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...argv] : argv
-  const t0 = performance.now()
-  const child = spawn(full[0]!, full.slice(1), { env: f.env, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  let signalled = false
-  const maybeSignal = () => {
-    if (!signalled && opts.signal) {
-      signalled = true
-      child.kill(opts.signal)
-    }
-  }
-  child.stdout.on('data', (c: Buffer) => {
-    stdout += c.toString()
-    if (opts.signalWhen && stdout.includes(opts.signalWhen)) maybeSignal()
-  })
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
-  if (opts.signalAfterMs !== undefined) setTimeout(maybeSignal, opts.signalAfterMs)
-  const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000)
-  return new Promise((resolvePromise) =>
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolvePromise({ code, stdout, stderr, ms: performance.now() - t0 })
-    }),
-  )
-}
-
-export function runOurs(f: Fixture, args: string[], opts?: RunOptions): Promise<RunResult> {
+export function runOurs(f: Fixture, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (!existsSync(CLI)) return Promise.reject(new Error(`${CLI} does not exist: build it with npm run build:node`))
   return run(f, [process.execPath, CLI, '--swift-dir', f.etc, '--run-dir', f.run, ...args], opts)
 }
 
-export function runReference(f: Fixture, args: string[], opts?: RunOptions): Promise<RunResult> {
-  return run(f, ['/usr/bin/python3', REFERENCE, '--swift-dir', f.etc, '--run-dir', f.run, ...args], opts)
+export function runReference(f: Fixture, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return run(f, [PYTHON, REFERENCE, '--swift-dir', f.etc, '--run-dir', f.run, ...args], opts)
 }
 
-/** Why the reference cannot run here, or null. */
-export function referenceUnavailable(): string | null {
-  const r = spawnSync('/usr/bin/python3', ['-c', 'import swift.common.manager'], { encoding: 'utf8' })
-  return r.status === 0 ? null : 'python3-swift is not installed (apt-get install python3-swift)'
-}
+/** How long to keep reading after exit: a child started with -n may hold the output open. */
+const DRAIN_MS = 300
 
-/** Everything under run/ that is not ours (dotfiles: locks, temp files), by relative path. */
-export function pidFiles(f: Fixture): Record<string, string> {
-  const out: Record<string, string> = {}
-  let names: string[] = []
-  try {
-    names = readdirSync(f.run, { recursive: true, encoding: 'utf8' })
-  } catch {
+// Runs the command under reaper.py (see there why), which reports the exit status on fd 3.
+function run(f: Fixture, command: string[], opts: RunOptions): Promise<RunResult> {
+  const argv = opts.asUser !== undefined ? ['/usr/bin/setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...command] : command
+  const started = Date.now()
+  const child = spawn(PYTHON, [REAPER, ...argv], { cwd: f.root, env: f.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] })
+  child.unref() // it stays to reap the daemons; cleanup() ends it
+  child.stdin.end(opts.input ?? '')
+  const text = (stream: Readable): { value: string; ended: Promise<void> } => {
+    const out = { value: '', ended: new Promise<void>((done) => stream.on('close', done)) }
+    stream.setEncoding('utf8').on('data', (chunk: string) => (out.value += chunk))
     return out
   }
-  for (const name of names.sort()) {
-    if (name.split('/').some((part) => part.startsWith('.'))) continue
-    const path = join(f.run, name)
-    if (statSync(path).isFile()) out[relative(f.run, path)] = readFileSync(path, 'utf8')
+  const stdout = text(child.stdout)
+  const stderr = text(child.stderr)
+  const status = text(child.stdio[3] as Readable)
+  const timers: NodeJS.Timeout[] = []
+  let signalled = false
+  const signal = (): void => {
+    if (signalled) return
+    signalled = true
+    timers.forEach(clearTimeout)
+    child.kill(opts.signal ?? 'SIGINT')
   }
-  return out
+  if (opts.signalAfterMs !== undefined) timers.push(setTimeout(signal, opts.signalAfterMs))
+  const when = opts.signalWhen
+  if (typeof when === 'string') child.stdout.on('data', () => stdout.value.includes(when) && signal())
+  else if (when) {
+    const poll = (): void => void (when() ? signal() : timers.push(setTimeout(poll, 20)))
+    poll()
+  }
+  const timeoutMs = opts.timeoutMs ?? 30_000
+  return new Promise<RunResult>((resolve, reject) => {
+    const timeout = setTimeout(() => {
+      timers.forEach(clearTimeout)
+      reject(new Error(`timed out after ${timeoutMs} ms: ${command.join(' ')}\n${stdout.value}${stderr.value}`))
+    }, timeoutMs)
+    void status.ended.then(async () => {
+      const ms = Date.now() - started
+      timers.forEach(clearTimeout)
+      await Promise.race([Promise.all([stdout.ended, stderr.ended]), new Promise((r) => setTimeout(r, DRAIN_MS))])
+      clearTimeout(timeout)
+      child.stdout.destroy()
+      child.stderr.destroy()
+      if (!/^-?\d+$/.test(status.value)) reject(new Error(`no exit status from ${command.join(' ')}\n${stderr.value}`))
+      else resolve({ code: Number(status.value), stdout: stdout.value, stderr: stderr.value, ms })
+    })
+  })
 }
 
-/** Pids of live processes started from this fixture (stand-ins and their workers). */
-export function livePids(f: Fixture): number[] {
-  const out: number[] = []
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue
+let referenceProblem: string | null | undefined
+/** Why the reference swift-init cannot run here (warned once), or null. */
+export function referenceUnavailable(): string | null {
+  if (referenceProblem === undefined) {
+    const r = spawnSync(PYTHON, ['-c', 'import swift.common.manager'], { encoding: 'utf8' })
+    referenceProblem = r.status === 0 ? null : `${PYTHON} cannot import swift.common.manager (apt-get install python3-swift): ${r.error?.message ?? r.stderr.trim()}`
+    if (referenceProblem) console.warn(`skipping tests against the reference swift-init: ${referenceProblem}`)
+  }
+  return referenceProblem
+}
+
+/** Every file under run/ by relative path, with its content; our lock and temp files (dotfiles) left out. */
+export function pidFiles(f: Fixture): Record<string, string> {
+  const files: Record<string, string> = {}
+  const walk = (dir: string): void => {
+    let entries
     try {
-      const cmdline = readFileSync(`/proc/${p}/cmdline`, 'latin1')
-      const state = readFileSync(`/proc/${p}/stat`, 'latin1').split(') ')[1]?.[0]
-      if (cmdline.includes(f.root) && state !== 'Z') out.push(Number(p))
+      entries = readdirSync(dir, { withFileTypes: true })
     } catch {
-      // gone meanwhile
+      return // no run dir yet
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue
+      const path = join(dir, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.isFile()) files[relative(f.run, path)] = readFileSync(path, 'utf8')
     }
   }
-  return out
+  walk(f.run)
+  return files
 }
 
+/** The places swift-init prints a pid. */
+const PID_PATTERNS = [
+  /( running \()\d+( - )/g,
+  /(  pid: )\d+(  signal: )/g,
+  /( \()\d+(\) appears to have stopped)/g,
+  /(No permission to signal PID )\d+()/g,
+  /( with wrong pid )\d+()/g,
+]
+
+/** Output with the fixture root as <ROOT> and pids as <PID>, so that runs on twin fixtures compare. */
+export function normalize(output: string, f: Fixture): string {
+  const text = output.replaceAll(f.root, '<ROOT>')
+  return PID_PATTERNS.reduce((t, re) => t.replace(re, '$1<PID>$2'), text)
+}
+
+function cmdline(pid: string): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
+  } catch {
+    return '' // gone
+  }
+}
+
+function pidsWhere(test: (cmdline: string) => boolean): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid && test(cmdline(name)))
+    .map(Number)
+}
+
+/** The live stand-in daemons of a fixture, workers included (zombies have no cmdline, so are left out). */
+export function livePids(f: Fixture): number[] {
+  return pidsWhere((c) => c.includes(`${f.bin}/swift-`))
+}
+
+/** Kills everything the fixture started (daemons, workers, swift-init runs, reapers), then removes it. */
 export function cleanup(f: Fixture): void {
-  for (const pid of livePids(f)) {
+  for (const pid of pidsWhere((c) => c.includes(f.root))) {
     try {
       process.kill(pid, 'SIGKILL')
     } catch {
-      // gone meanwhile
+      // already gone
     }
   }
   rmSync(f.root, { recursive: true, force: true })
 }
 
-export async function waitFor(check: () => boolean, timeoutMs = 15_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+/** Polls fn until it returns a truthy value, and returns that. */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await fn()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${timeoutMs} ms)`)
     await new Promise((r) => setTimeout(r, 10))
   }
-}
-
-/** Normalises output for comparison: the fixture root → <ROOT>, pids → <PID>. */
-export function normalize(text: string, f: Fixture): string[] {
-  return text
-    .split(f.root)
-    .join('<ROOT>')
-    .replace(/( \(|pid: |PID |wrong pid )\d+/g, '$1<PID>')
-    .split('\n')
 }
 
 /** The standard SAIO-like tree: proxy, two of each storage server, their rest daemons reading the same confs. */
@@ -185,12 +265,6 @@ export const SAIO_CONFS: Record<string, string> = {
   'object-server/2.conf': '[DEFAULT]\n[app:object-server]\n[object-replicator]\n',
 }
 export const MAIN = ['proxy-server', 'account-server', 'container-server', 'object-server']
-
-/** Writes a pid file (or anything) under run/, creating directories. */
-export function putRunFile(f: Fixture, path: string, content: string): void {
-  mkdirSync(dirname(join(f.run, path)), { recursive: true })
-  writeFileSync(join(f.run, path), content)
-}
 
 /** Runs the browser host (`serve.js`) on this fixture with these settings; resolves once it printed its URL. */
 export async function serveFixture(f: Fixture, settings: Partial<Settings> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
@@ -211,10 +285,10 @@ export async function serveFixture(f: Fixture, settings: Partial<Settings> = {})
   const child = spawn(process.execPath, [join(ROOT, 'out/node/electron/host/serve.js'), '--port', '0', '--settings', path], { env: f.env, stdio: ['ignore', 'pipe', 'inherit'] })
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = ''
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString()
       const m = /^(http:\/\/\S+\/\?token=\S+)$/m.exec(out)
-      if (m) resolveUrl(m[1]!)
+      if (m?.[1]) resolveUrl(m[1])
     })
     child.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)))
   })

@@ -125,8 +125,10 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
       await fetch(`${url}/logs`, { method: 'PUT', headers: { 'X-Auth-Token': token } })
       for (let i = 0; i < 4; i++) await fetch(`${url}/logs/o${i}`, { method: 'PUT', headers: { 'X-Auth-Token': token }, body: 'x' })
       const lines = async (id: string) => (await service.handlers['logs:get']({ instanceIds: [id] })).lines.filter((l) => l.source === 'receiver')
+      // wait for the request lines themselves: start-up lines ("Started child …") arrive first
+      const objectPuts = async () => [...(await lines('object-server.1')), ...(await lines('object-server.2'))].some((l) => /PUT \/sdb\d/.test(l.text))
       const deadline = Date.now() + 20_000
-      while (Date.now() < deadline && ((await lines('proxy-server')).length === 0 || (await lines('object-server.1')).length + (await lines('object-server.2')).length === 0))
+      while (Date.now() < deadline && (!(await lines('proxy-server')).some((l) => l.text.includes('PUT')) || !(await objectPuts())))
         await new Promise((r) => setTimeout(r, 200))
       expect((await lines('proxy-server')).some((l) => l.text.includes('PUT'))).toBe(true)
       const objectLines = [...(await lines('object-server.1')), ...(await lines('object-server.2'))]

@@ -1,0 +1,57 @@
+#!/usr/bin/python3
+"""Runs a command as a child subreaper, and reaps the daemons it leaves.
+
+    reaper.py <program> [<arg>...]
+
+Why: this machine's init reaps orphans only every second or two. Until then
+a stopped daemon is a zombie that still answers kill(pid, 0), so swift-init
+(either one) would wait on it, or give up on it with a short --kill-wait.
+Under this, the daemons a command starts are adopted here when the command
+exits, and reaped as soon as they die, as systemd would do.
+
+The command's exit status goes to fd 3 (its code, or -N if killed by signal
+N). Then the caller's stdio is released, and this process stays, reaping,
+until none of its adopted daemons is left. SIGINT, SIGTERM and SIGHUP are
+passed on to the command while it runs.
+"""
+import ctypes
+import os
+import signal
+import sys
+
+PR_SET_CHILD_SUBREAPER = 36
+STATUS_FD = 3
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def main():
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        sys.exit('reaper: prctl: %s' % os.strerror(ctypes.get_errno()))
+    command = os.fork()
+    if command == 0:
+        os.close(STATUS_FD)  # only the reaper reports the status
+        try:
+            os.execvp(sys.argv[1], sys.argv[1:])
+        finally:
+            os._exit(127)  # exec failed; the traceback is on stderr
+    for sig in FORWARDED:
+        signal.signal(sig, lambda signo, _frame: os.kill(command, signo))
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return
+        if pid == command:
+            for sig in FORWARDED:
+                signal.signal(sig, signal.SIG_DFL)
+            code = os.waitstatus_to_exitcode(status)
+            os.write(STATUS_FD, str(code).encode())
+            os.close(STATUS_FD)
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+
+
+if __name__ == '__main__':
+    main()
