@@ -14,6 +14,8 @@ export function readCmdline(pid: number, procDir = PROC_DIR): string | null {
 }
 
 export interface ProcessStat {
+  /** The kernel's name for it: the program's basename, cut to 15 bytes; kept while it exits and as a zombie. */
+  comm: string
   state: string
   ppid: number
   /** Process start, epoch ms. */
@@ -46,6 +48,7 @@ export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null
   // The command name is in parentheses and may hold spaces or ')': split after the last ')'.
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
   return {
+    comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
     state: f[0]!,
     ppid: Number(f[1]),
     cpuTicks: Number(f[11]) + Number(f[12]),

@@ -4,7 +4,7 @@
 // now owns a reused pid. We check before every signal, and refuse pid 1 and our own pid outright.
 
 import { constants } from 'node:os'
-import { readCmdline } from './proc.js'
+import { processStat, readCmdline } from './proc.js'
 
 export const SIG_DFL = 0
 export const SIGHUP = constants.signals.SIGHUP
@@ -24,7 +24,11 @@ export type KillOutcome =
 export function pidNamesServer(pid: number, name: string, procDir?: string): boolean | null {
   if (pid === 1 || pid === process.pid) return false
   const cmdline = readCmdline(pid, procDir)
-  return cmdline === null ? null : cmdline.includes(name)
+  if (cmdline === null) return null
+  if (cmdline !== '') return cmdline.includes(name)
+  // An exiting process or a zombie has no command line left; the kernel still keeps its name (15 bytes).
+  const stat = processStat(pid, procDir)
+  return stat === null ? null : stat.comm === name.slice(0, 15)
 }
 
 /** SIGKILL to the process group led by pid (a server and its workers), after the same check. */
