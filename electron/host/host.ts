@@ -5,8 +5,10 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { hostname, networkInterfaces } from 'node:os'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { CSP } from '../service/csp.js'
 import { createDispatcher } from '../service/ipc-registry.js'
 import type { SupervisorService } from '../service/service.js'
 
@@ -20,10 +22,11 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
   '.woff2': 'font/woff2',
 }
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 const COOKIE = 'swift_panel_token'
 /** Larger than any request the contract allows (settings with every profile). */
 const MAX_MESSAGE_BYTES = 1 << 20
+/** A client this far behind on events is cut off (it reconnects and refetches) rather than buffered without bound. */
+const MAX_BUFFERED_BYTES = 32 << 20
 
 export interface HostOptions {
   port: number
@@ -39,12 +42,28 @@ export interface Host {
   close(): Promise<void>
 }
 
+/**
+ * The names a browser may use for this host (its Host header, without the port): loopback, the bound
+ * address, and when bound to every address, this machine's own name and addresses. Any other name is a
+ * page that got here by DNS rebinding.
+ */
+export function hostNames(bindHost: string): Set<string> {
+  const bracket = (a: string) => (a.includes(':') ? `[${a}]` : a)
+  const names = new Set(['127.0.0.1', 'localhost', '[::1]', bracket(bindHost)])
+  if (bindHost === '0.0.0.0' || bindHost === '::') {
+    names.add(hostname())
+    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(bracket(a.address))
+  }
+  return names
+}
+
 export async function startHost(service: SupervisorService, options: HostOptions): Promise<Host> {
   const token = options.token ?? randomBytes(24).toString('base64url')
   const dispatch = createDispatcher(service.handlers)
-  let port = options.port
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`, `${options.host}:${port}`, `[::1]:${port}`])
-  const allowedOrigins = () => new Set([...allowedHosts()].map((h) => `http://${h}`))
+  const names = [...hostNames(options.host)].map((n) => n.toLowerCase())
+  // set once listening, when the port is known (port 0 picks one)
+  let allowedHosts = new Set<string>()
+  let allowedOrigins = new Set<string>()
 
   const tokenOk = (req: IncomingMessage, url: URL): boolean => {
     const given = url.searchParams.get('token') ?? cookie(req, COOKIE) ?? req.headers['x-swift-panel-token']
@@ -52,9 +71,9 @@ export async function startHost(service: SupervisorService, options: HostOptions
   }
   /** null when the request may proceed, else the status to refuse it with. */
   const refuse = (req: IncomingMessage, url: URL): number | null => {
-    if (!allowedHosts().has(req.headers.host ?? '')) return 403
+    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return 403
     const origin = req.headers.origin
-    if (origin !== undefined && !allowedOrigins().has(origin)) return 403
+    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) return 403
     if (!tokenOk(req, url)) return 401
     return null
   }
@@ -80,7 +99,9 @@ export async function startHost(service: SupervisorService, options: HostOptions
 
   const connect = (ws: WebSocket) => {
     const unsubscribe = service.subscribe((event, payload) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }))
+      if (ws.readyState !== ws.OPEN) return
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return ws.terminate()
+      ws.send(JSON.stringify({ event, payload }))
     })
     ws.on('close', unsubscribe)
     ws.on('message', async (data) => {
@@ -102,8 +123,11 @@ export async function startHost(service: SupervisorService, options: HostOptions
     server.listen(options.port, options.host, () => resolve())
   })
   const address = server.address()
-  port = typeof address === 'object' && address ? address.port : options.port
-  const shownHost = options.host.includes(':') ? `[${options.host}]` : options.host
+  const port = typeof address === 'object' && address ? address.port : options.port
+  // a browser leaves out the default port
+  allowedHosts = new Set(names.flatMap((n) => (port === 80 ? [n, `${n}:80`] : [`${n}:${port}`])))
+  allowedOrigins = new Set(names.map((n) => `http://${n}${port === 80 ? '' : `:${port}`}`))
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? hostname() : options.host.includes(':') ? `[${options.host}]` : options.host
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     token,

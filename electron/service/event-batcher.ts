@@ -1,13 +1,15 @@
-// Throttles events to at most EVENTS_PER_SECOND messages per channel: snapshots coalesce to the latest,
-// log lines and command output are concatenated, so a chatty daemon cannot flood the renderer.
+// Throttles events to at most EVENTS_PER_SECOND flushes per channel: snapshots coalesce to the latest,
+// log lines and command output are concatenated, so a chatty daemon cannot flood the renderer. One clock
+// flushes every channel, in the contract's order, so a command's last output lines reach the renderer
+// before its `commands:done`. Nothing is scheduled while nothing is pending.
 
-import { EVENTS_PER_SECOND, type EventChannel, type EventOf, type EventSink } from '../../shared/contract.js'
+import { EVENT_CHANNELS, EVENTS_PER_SECOND, type EventChannel, type EventOf, type EventSink } from '../../shared/contract.js'
 import type { LogBatch } from '../../shared/types.js'
 
 export class EventBatcher {
   private pending = new Map<EventChannel, unknown[]>()
-  private timers = new Map<EventChannel, NodeJS.Timeout>()
-  private lastSent = new Map<EventChannel, number>()
+  private timer: NodeJS.Timeout | null = null
+  private lastFlush = 0
   private readonly interval = 1000 / EVENTS_PER_SECOND
 
   constructor(private readonly sink: EventSink) {}
@@ -16,26 +18,24 @@ export class EventBatcher {
     const queue = this.pending.get(channel)
     if (queue) queue.push(payload)
     else this.pending.set(channel, [payload])
-    if (this.timers.has(channel)) return
-    const wait = Math.max(0, (this.lastSent.get(channel) ?? 0) + this.interval - Date.now())
-    this.timers.set(
-      channel,
-      setTimeout(() => this.flush(channel), wait),
-    )
+    this.timer ??= setTimeout(() => this.flush(), Math.max(0, this.lastFlush + this.interval - Date.now()))
   }
 
-  private flush(channel: EventChannel): void {
-    this.timers.delete(channel)
-    const queue = this.pending.get(channel) ?? []
-    this.pending.delete(channel)
-    if (queue.length === 0) return
-    this.lastSent.set(channel, Date.now())
-    for (const payload of merge(channel, queue)) this.sink(channel, payload as never)
+  private flush(): void {
+    this.timer = null
+    this.lastFlush = Date.now()
+    const pending = this.pending
+    this.pending = new Map()
+    for (const channel of EVENT_CHANNELS) {
+      const queue = pending.get(channel)
+      if (queue) for (const payload of merge(channel, queue)) this.sink(channel, payload as never)
+    }
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t)
-    this.timers.clear()
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    this.pending.clear()
   }
 }
 
@@ -54,8 +54,13 @@ function merge(channel: EventChannel, queue: unknown[]): unknown[] {
       return [{ batches: [...byInstance.values()] }]
     }
     case 'commands:output': {
+      // one message per running command: its payload names a single command
       const byCommand = new Map<string, string[]>()
-      for (const { commandId, lines } of queue as EventOf<'commands:output'>[]) byCommand.set(commandId, [...(byCommand.get(commandId) ?? []), ...lines])
+      for (const { commandId, lines } of queue as EventOf<'commands:output'>[]) {
+        const into = byCommand.get(commandId)
+        if (into) into.push(...lines)
+        else byCommand.set(commandId, [...lines])
+      }
       return [...byCommand].map(([commandId, lines]) => ({ commandId, lines }))
     }
     default:

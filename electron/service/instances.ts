@@ -15,11 +15,14 @@ interface Memory {
   attached: boolean
   busy: CommandName | null
   /** Last /proc sample of the running process. */
-  sample?: { pid: number; at: number; ticks: number; startedAt: number; rssBytes: number; cpuPercent: number | null; workers: number[] }
+  sample?: { pid: number; at: number; ticks: number; startedAt: number; rssBytes: number; cpuPercent: number | null; workers: number[]; workersAt: number }
 }
 
-const CONF_TTL_MS = 10_000
+/** The swift dir watcher reports conf changes; this only catches what it cannot see (NFS, a full inotify table). */
+const CONF_TTL_MS = 60_000
 const STATS_MAX_AGE_MS = 1900
+/** Workers come and go rarely (a respawn): their list is re-read less often than CPU and memory. */
+const WORKERS_MAX_AGE_MS = 5900
 const STARTING = new Set<CommandName>(['start', 'restart', 'reload', 'force-reload', 'no-wait', 'once', 'no-daemon'])
 const STOPPING = new Set<CommandName>(['stop', 'kill', 'shutdown'])
 
@@ -190,7 +193,8 @@ export class InstanceModel {
       if (stat && stat.state !== 'Z') {
         const prev = m.sample?.pid === f.pid ? m.sample : null
         const cpuPercent = prev && now > prev.at ? (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS) * 100000) / (now - prev.at) : null
-        sample = { pid: f.pid!, at: now, ticks: stat.cpuTicks, startedAt: stat.startTimeMs, rssBytes: stat.rssBytes, cpuPercent, workers: childPids(f.pid!) }
+        const workers = prev && now - prev.workersAt < WORKERS_MAX_AGE_MS ? { workers: prev.workers, workersAt: prev.workersAt } : { workers: childPids(f.pid!), workersAt: now }
+        sample = { pid: f.pid!, at: now, ticks: stat.cpuTicks, startedAt: stat.startTimeMs, rssBytes: stat.rssBytes, cpuPercent, ...workers }
       }
     }
     m.sample = sample ?? undefined

@@ -1,15 +1,23 @@
 // The one registration wrapper every transport uses (Electron's ipcMain, the browser host's WebSocket,
-// the in-memory bridge): look the channel up in the contract, validate the payload, run the handler, and
-// turn every outcome into a Result. It never throws.
+// the in-memory bridge): check the sender, look the channel up in the contract, validate the payload, run
+// the handler, and turn every outcome into a Result. It never throws.
 
 import { requests, type Bridge, type ErrorData, type EventChannel, type EventOf, type Handlers, type RequestChannel, type Result } from '../../shared/contract.js'
 import { ValidationError } from '../../shared/validate.js'
-import { ServiceError, type SupervisorService } from './service.js'
+import { ServiceError } from './errors.js'
+import type { SupervisorService } from './service.js'
 
-export type Dispatch = (channel: unknown, payload: unknown) => Promise<Result<unknown>>
+/** Handles one raw request from `sender` (whatever the transport knows of who sent it). */
+export type Dispatch<S> = (channel: unknown, payload: unknown, sender?: S) => Promise<Result<unknown>>
 
-export function createDispatcher(handlers: Handlers): Dispatch {
-  return async (channel, payload) => {
+/** `allow` says whether a sender may call at all (Electron: is it our own page?); by default everyone may. */
+export function createDispatcher<S = unknown>(handlers: Handlers, allow: (sender: S | undefined) => boolean = () => true): Dispatch<S> {
+  return async (channel, payload, sender) => {
+    try {
+      if (!allow(sender)) return fail({ code: 'forbidden', message: 'this sender may not call the panel' })
+    } catch {
+      return fail({ code: 'forbidden', message: 'sender check failed' })
+    }
     if (typeof channel !== 'string' || !Object.hasOwn(requests, channel)) {
       return fail({ code: 'unknown-channel', message: `unknown channel ${String(channel).slice(0, 64)}` })
     }
@@ -32,18 +40,22 @@ export function createDispatcher(handlers: Handlers): Dispatch {
 
 const fail = (error: ErrorData): Result<never> => ({ ok: false, error })
 
-/** A Bridge straight onto a service, through the same dispatcher (contract tests, renderer tests). */
-export function inMemoryBridge(service: SupervisorService): Bridge {
+/**
+ * A Bridge straight onto a service, through the same dispatcher (contract tests, renderer tests). Payloads
+ * and events are cloned both ways, as IPC and JSON would, so no caller shares objects with the service.
+ */
+export function inMemoryBridge(service: Pick<SupervisorService, 'handlers' | 'subscribe'>): Bridge & { close(): void } {
   const dispatch = createDispatcher(service.handlers)
   const listeners = new Map<EventChannel, Set<(p: unknown) => void>>()
-  service.subscribe((channel, payload) => listeners.get(channel)?.forEach((l) => l(structuredClone(payload))))
+  const unsubscribe = service.subscribe((channel, payload) => listeners.get(channel)?.forEach((l) => l(structuredClone(payload))))
   return {
-    invoke: (channel, payload) => dispatch(channel, structuredClone(payload)) as never,
+    invoke: async (channel, payload) => structuredClone(await dispatch(channel, structuredClone(payload))) as never,
     on<E extends EventChannel>(channel: E, listener: (payload: EventOf<E>) => void) {
       const set = listeners.get(channel) ?? new Set()
       listeners.set(channel, set)
       set.add(listener as (p: unknown) => void)
-      return () => set.delete(listener as (p: unknown) => void)
+      return () => void set.delete(listener as (p: unknown) => void)
     },
+    close: unsubscribe,
   }
 }

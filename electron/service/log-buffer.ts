@@ -1,27 +1,37 @@
-// Per-instance ring buffers of log lines: bounded memory whatever the daemons print.
+// Per-instance ring buffers of log lines: bounded memory whatever the daemons print. Each instance keeps
+// at most `capacity` lines and `capacity × AVERAGE_LINE_CHARS` characters, lines cut at MAX_LINE_CHARS.
 
 import type { LogLine, LogPage } from '../../shared/types.js'
+
+export const MAX_LINE_CHARS = 8192
+/** Budget per line on average: plenty for Swift's log lines, yet a daemon printing only huge lines cannot hold more. */
+const AVERAGE_LINE_CHARS = 256
 
 class Ring {
   private lines: (LogLine | undefined)[]
   private start = 0
   size = 0
+  private chars = 0
   seq = 0
   dropped = 0
 
-  constructor(private capacity: number) {
+  constructor(private readonly capacity: number) {
     this.lines = new Array<LogLine | undefined>(capacity)
   }
 
   push(line: Omit<LogLine, 'seq'>): LogLine {
-    const full: LogLine = { ...line, seq: ++this.seq }
-    if (this.size < this.capacity) this.lines[(this.start + this.size++) % this.capacity] = full
-    else {
-      this.lines[this.start] = full
-      this.start = (this.start + 1) % this.capacity
-      this.dropped++
-    }
+    const text = line.text.length > MAX_LINE_CHARS ? `${line.text.slice(0, MAX_LINE_CHARS)}… (${line.text.length - MAX_LINE_CHARS} more characters)` : line.text
+    const full: LogLine = { ...line, text, seq: ++this.seq }
+    this.keep(full)
     return full
+  }
+
+  private dropOldest(): void {
+    this.chars -= this.lines[this.start]!.text.length
+    this.lines[this.start] = undefined
+    this.start = (this.start + 1) % this.capacity
+    this.size--
+    this.dropped++
   }
 
   *after(seq: number): Generator<LogLine> {
@@ -31,14 +41,19 @@ class Ring {
     }
   }
 
-  /** A ring of another capacity holding the newest lines of this one. */
+  /** A ring of another capacity holding the newest lines of this one that fit. */
   resized(capacity: number): Ring {
     const next = new Ring(capacity)
-    const kept = [...this.after(0)].slice(-capacity)
-    for (const l of kept) next.lines[next.size++] = l
     next.seq = this.seq
-    next.dropped = this.dropped + this.size - kept.length
+    next.dropped = this.dropped
+    for (const line of this.after(0)) next.keep(line)
     return next
+  }
+
+  private keep(line: LogLine): void {
+    while (this.size > 0 && (this.size === this.capacity || this.chars + line.text.length > this.capacity * AVERAGE_LINE_CHARS)) this.dropOldest()
+    this.lines[(this.start + this.size++) % this.capacity] = line
+    this.chars += line.text.length
   }
 }
 

@@ -1,29 +1,41 @@
-// The supervisor service: the panel's main-process brain, in plain Node so the Electron shell and the
-// browser host share it. It keeps the instance model current, runs swift-init commands through the same
-// Manager the CLI uses (queued per server), captures child output into per-instance log buffers, tails
-// where Swift really logs, and pushes batched events to every subscriber.
+// The supervisor service: the panel's brain, in plain Node so the Electron shell and the browser host
+// share it. It wires the instance model, the watcher, the command queue, the log buffers and log sources,
+// and the settings together, implements the contract's handlers, and pushes batched events to every
+// subscriber.
 
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { accessSync, constants, existsSync, statSync, watch, type FSWatcher } from 'node:fs'
-import { delimiter, isAbsolute } from 'node:path'
-import type { EventChannel, EventOf, EventSink, Handlers, RequestOf } from '../../shared/contract.js'
-import type { CommandName, LogLine, PathCheck, Settings, Snapshot } from '../../shared/types.js'
+import { delimiter } from 'node:path'
+import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
+import type { InstanceInfo, LogLine, Settings, Snapshot } from '../../shared/types.js'
 import { Manager } from '../supervisor/manager.js'
 import type { SpawnInfo } from '../supervisor/server.js'
+import { CommandQueue } from './command-queue.js'
+import { ServiceError } from './errors.js'
 import { EventBatcher } from './event-batcher.js'
-import { InstanceModel } from './instances.js'
-import { LogBuffers } from './log-buffer.js'
+import { InstanceModel, type ModelEnv } from './instances.js'
+import { LogBuffers, MAX_LINE_CHARS } from './log-buffer.js'
 import { planLogSources, startLogRouting, type LogRouting } from './logs/log-router.js'
 import { applyReceiverConf, receiverConfEdit } from './logs/receiver-conf.js'
 import { readRsyslogConfig } from './logs/rsyslog-conf.js'
 import { startSyslogReceiver, type SyslogReceiver } from './logs/syslog-receiver.js'
-import { activeProfile, defaultSettings, loadSettings, saveSettings, validateSettings } from './settings.js'
+import {
+  activeProfile,
+  checkPath,
+  COMMAND_LINE_PROFILE,
+  defaultSettings,
+  loadSettings,
+  persistable,
+  saveSettings,
+  validateSettings,
+  withCommandLineProfile,
+} from './settings.js'
+import { Watcher } from './watcher.js'
 
 export interface ServiceOptions {
   /** Where settings persist; null keeps them in memory (tests). */
   settingsPath: string | null
-  /** Override the active profile's dirs (command-line flags). */
+  /** Command-line dirs: a profile for this session, active, never saved. */
   swiftDir?: string
   runDir?: string
   version: string
@@ -32,59 +44,68 @@ export interface ServiceOptions {
   rsyslogPath?: string
 }
 
-/** A failure the handlers report as `{ok:false, error:{code, message}}`. */
-export class ServiceError extends Error {
-  constructor(
-    readonly code: 'not-found' | 'busy' | 'failed',
-    message: string,
-  ) {
-    super(message)
-  }
-}
-
-const STOPPING: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'shutdown', 'restart', 'reload', 'force-reload'])
+/** CPU and memory change all the time: with nothing else changed, a snapshot goes out this often. */
+const STATS_EVERY_MS = 2000
 
 export class SupervisorService {
   readonly handlers: Handlers
   private settings: Settings
+  /** The active profile as saved: kept on disk while the command-line profile is active. */
+  private savedActive: string
   private readonly model: InstanceModel
   private readonly logs: LogBuffers
   private readonly batcher: EventBatcher
+  private readonly queue: CommandQueue
   private readonly sinks = new Set<EventSink>()
-  private readonly queues = new Map<string, Promise<unknown>>()
-  private readonly attached = new Map<string, { abort: AbortController; done: Promise<unknown> }>()
-  private readonly running = new Set<Promise<unknown>>()
   private snapshotCache: Snapshot
   private lastKey = ''
   private lastEmit = 0
-  private timer: NodeJS.Timeout | null = null
-  private watchers: FSWatcher[] = []
-  private refreshSoon: NodeJS.Timeout | null = null
+  private watcher: Watcher | null = null
   private routing: LogRouting | null = null
+  /** The routing part of the log plan the tailers run: they restart only when it changes. */
+  private routingKey = ''
   private receiver: SyslogReceiver | null = null
+  /** The receiver port last tried (0: off). */
+  private receiverPort = 0
+  /** Log source (re)starts, one at a time. */
+  private logsOp: Promise<void> = Promise.resolve()
+  private disposed = false
 
   constructor(private readonly options: ServiceOptions) {
-    const fallback = defaultSettings({ swiftDir: options.swiftDir, runDir: options.runDir })
-    this.settings = options.settingsPath ? loadSettings(options.settingsPath, fallback) : fallback
-    if (options.swiftDir || options.runDir) {
-      const p = activeProfile(this.settings)
-      Object.assign(p, { swiftDir: options.swiftDir ?? p.swiftDir, runDir: options.runDir ?? p.runDir })
-    }
+    const loaded = options.settingsPath ? loadSettings(options.settingsPath, defaultSettings()) : defaultSettings()
+    this.savedActive = loaded.activeProfile
+    this.settings = options.swiftDir || options.runDir ? withCommandLineProfile(loaded, options) : loaded
     this.model = new InstanceModel(this.modelEnv())
     this.logs = new LogBuffers(this.settings.logBufferLines)
     this.batcher = new EventBatcher((channel, payload) => this.sinks.forEach((sink) => sink(channel, payload)))
+    this.queue = new CommandQueue({
+      env: () => this.modelEnv(),
+      resolve: (targets) => this.resolve(targets),
+      defaults: () => ({ killWait: this.settings.killWait, strict: this.settings.strict }),
+      emit: (channel, payload) => this.emit(channel, payload),
+      onSpawn: (child, info) => this.capture(child, info),
+      busy: (ids, command, exitCode) => {
+        this.model.markBusy(ids, command)
+        if (exitCode !== undefined) for (const id of ids) this.model.setExitCode(id, exitCode)
+        this.refresh()
+      },
+      attached: (id, on) => {
+        this.model.setAttached(id, on)
+        this.refresh()
+      },
+    })
     this.snapshotCache = this.model.snapshot()
     this.handlers = this.makeHandlers()
   }
 
-  private modelEnv() {
+  private modelEnv(): ModelEnv {
     const p = activeProfile(this.settings)
     return { swiftDir: p.swiftDir, runDir: p.runDir, path: [...p.extraPath, process.env.PATH ?? ''].join(delimiter) }
   }
 
   async start(): Promise<void> {
-    this.schedule()
-    await this.startLogs()
+    this.watch()
+    await this.syncLogs()
   }
 
   subscribe(sink: EventSink): () => void {
@@ -97,50 +118,36 @@ export class SupervisorService {
   }
 
   hasAttached(): boolean {
-    return this.attached.size > 0
+    return this.queue.hasAttached()
   }
 
   /** Stops attached children (daemonised ones keep running and are found again next time) and all watching. */
   async dispose(): Promise<void> {
-    for (const a of this.attached.values()) a.abort.abort()
-    await Promise.allSettled([...this.attached.values()].map((a) => a.done))
-    await Promise.allSettled([...this.running])
-    if (this.timer) clearInterval(this.timer)
-    if (this.refreshSoon) clearTimeout(this.refreshSoon)
-    this.watchers.forEach((w) => w.close())
-    await this.stopLogs()
+    await this.queue.dispose()
+    this.disposed = true
+    this.watcher?.dispose()
+    await this.logsOp
+    await this.routing?.close()
+    await this.receiver?.close()
     this.batcher.dispose()
   }
 
   // ---- the model ----------------------------------------------------------------------------------
 
-  private schedule(): void {
-    if (this.timer) clearInterval(this.timer)
-    this.watchers.forEach((w) => w.close())
-    this.watchers = []
-    this.timer = setInterval(() => this.refresh(), this.settings.refreshIntervalMs)
+  private watch(): void {
+    this.watcher?.dispose()
     const { swiftDir, runDir } = this.modelEnv()
-    for (const dir of [swiftDir, runDir]) {
-      try {
-        // a pid file appearing or going, a conf added: refresh now rather than at the next tick
-        this.watchers.push(
-          watch(dir, { persistent: false }, () => {
-            if (dir === swiftDir) this.model.confsChanged()
-            this.refreshAfter(30)
-          }),
-        )
-      } catch {
-        // not there (yet): the interval still notices it
-      }
-    }
-  }
-
-  private refreshAfter(ms: number): void {
-    if (this.refreshSoon) return
-    this.refreshSoon = setTimeout(() => {
-      this.refreshSoon = null
-      this.refresh()
-    }, ms)
+    this.watcher = new Watcher({
+      swiftDir,
+      runDir,
+      intervalMs: this.settings.refreshIntervalMs,
+      onTick: () => this.refresh(),
+      onConfsChanged: () => {
+        this.model.confsChanged()
+        void this.syncLogs()
+      },
+    })
+    this.watcher.start()
   }
 
   /** Re-reads the world; emits a snapshot when something a user can see changed. */
@@ -149,47 +156,20 @@ export class SupervisorService {
     const snap = this.model.snapshot()
     this.snapshotCache = snap
     const key = JSON.stringify([snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExitCode, i.workers.length]), snap.problems])
-    const now = Date.now()
-    // CPU and memory change all the time: send those at most every 2 s unless something else moved
-    if (key !== this.lastKey || now - this.lastEmit >= 2000) {
+    if (key !== this.lastKey || snap.takenAt - this.lastEmit >= STATS_EVERY_MS) {
       this.lastKey = key
-      this.lastEmit = now
+      this.lastEmit = snap.takenAt
       this.emit('services:changed', snap)
     }
-    for (const i of snap.instances) {
-      if (i.state === 'crashed' && before.get(i.id) !== 'crashed') {
-        this.emit('notify', {
-          id: randomUUID(),
-          ts: now,
-          level: 'error',
-          title: `${i.id} crashed`,
-          body: `${i.id} stopped without a stop command; its pid file is left behind.`,
-          instanceId: i.id,
-        })
-      }
-    }
+    const crashed = snap.instances.filter((i) => i.state === 'crashed' && before.get(i.id) !== 'crashed')
+    if (crashed.length > 0) this.emit('notify', crashNotification(crashed, snap.takenAt))
     return snap
   }
 
   // ---- commands -------------------------------------------------------------------------------------
 
-  private managerEnv(commandId: string | null, pending: { text: string[] }) {
-    return {
-      ...this.modelEnv(),
-      console: {
-        print: (text: string) => {
-          const lines = text.split('\n')
-          if (commandId) this.emit('commands:output', { commandId, lines })
-          pending.text.push(...lines)
-        },
-      },
-      attachedStdio: 'pipe' as const,
-      onSpawn: (child: ChildProcess, info: SpawnInfo) => this.capture(child, info),
-    }
-  }
-
-  /** Instance ids a target names: `object-server.2` itself, or every instance of a server, alias or glob. */
-  private instancesOf(targets: string[]): { ids: string[]; servers: string[] } {
+  /** Instance ids and servers a command's targets name: `object-server.2` itself, or every instance of a server, alias or glob. */
+  private resolve(targets: string[]): { ids: string[]; servers: string[] } {
     const silent = { ...this.modelEnv(), console: { print: () => {} } }
     const servers = new Manager(targets, silent).servers.map((s) => s.server)
     const facts = this.model.facts()
@@ -198,99 +178,13 @@ export class SupervisorService {
     return { ids: [...new Set([...ids, ...exact])], servers }
   }
 
-  runCommand(req: RequestOf<'commands:run'>): { commandId: string } {
-    const commandId = randomUUID()
-    const { ids, servers } = this.instancesOf(req.targets)
-    // an attached run of a target ends first (it is not in the queue, so this cannot wait on ourselves)
-    const detached = STOPPING.has(req.command) ? this.detach(ids) : Promise.resolve()
-    const work = this.queued(servers, async () => {
-      await detached
-      this.model.markBusy(ids, req.command)
-      this.refresh()
-      const pending = { text: [] as string[] }
-      let exitCode = 1
-      try {
-        const o = req.options ?? {}
-        exitCode = await new Manager(req.targets, this.managerEnv(commandId, pending)).runCommand(req.command, {
-          verbose: o.verbose,
-          wait: o.wait,
-          once: o.once,
-          graceful: o.graceful,
-          killWait: o.killWait ?? this.settings.killWait,
-          killAfterTimeout: o.killAfterTimeout,
-          strict: o.strict ?? this.settings.strict,
-        })
-      } catch (e) {
-        this.emit('commands:output', { commandId, lines: [`ERROR: ${(e as Error).message}`] })
-      } finally {
-        this.model.markBusy(ids, null)
-        for (const id of ids) this.model.setExitCode(id, exitCode)
-        this.refresh()
-      }
-      this.emit('commands:done', { commandId, command: req.command, targets: req.targets, exitCode })
-      if (exitCode !== 0 && req.command !== 'status') {
-        this.emit('notify', {
-          id: randomUUID(),
-          ts: Date.now(),
-          level: 'error',
-          title: `${req.command} ${req.targets.join(' ')} failed`,
-          body: pending.text.filter(Boolean).slice(-3).join('\n') || `exit status ${exitCode}`,
-        })
-      }
-      return exitCode
-    })
-    this.track(work)
-    return { commandId }
+  runCommand(req: Parameters<Handlers['commands:run']>[0]): { commandId: string } {
+    return this.queue.run(req)
   }
 
-  /** Runs fn after every earlier command on any of these servers: commands on a server never interleave. */
-  private queued<T>(servers: string[], fn: () => Promise<T>): Promise<T> {
-    const before = Promise.allSettled(servers.map((s) => this.queues.get(s)))
-    const run = before.then(fn)
-    for (const s of servers) this.queues.set(s, run.catch(() => {}))
-    return run
-  }
-
-  private track(p: Promise<unknown>): void {
-    this.running.add(p)
-    void p.finally(() => this.running.delete(p)).catch(() => {})
-  }
-
-  /** Runs one instance attached (no-daemon): its console streams into its log buffer. */
   attach(instanceId: string): { commandId: string } {
-    const fact = this.model.facts().find((f) => f.id === instanceId)
-    if (!fact) throw new ServiceError('not-found', `no instance ${instanceId}`)
-    if (this.attached.has(instanceId)) throw new ServiceError('busy', `${instanceId} already runs attached`)
-    const commandId = randomUUID()
-    const abort = new AbortController()
-    const target = instanceId.includes('.') ? instanceId : fact.server
-    // waits for earlier commands on the server, but holds no queue slot while it runs: a stop must reach it
-    const done = Promise.allSettled([this.queues.get(fact.server)]).then(() => {
-      this.model.setAttached(instanceId, true)
-      this.refresh()
-      const env = this.managerEnv(commandId, { text: [] })
-      return new Manager([target], env).runCommand('no-daemon', { signal: abort.signal, killWait: this.settings.killWait })
-    })
-    const finished = done.then(
-      (exitCode) => {
-        this.emit('commands:done', { commandId, command: 'no-daemon', targets: [target], exitCode })
-        this.model.setExitCode(instanceId, exitCode)
-      },
-      () => {},
-    ).finally(() => {
-      this.attached.delete(instanceId)
-      this.model.setAttached(instanceId, false)
-      this.refresh()
-    })
-    this.attached.set(instanceId, { abort, done: finished })
-    this.track(finished)
-    return { commandId }
-  }
-
-  private async detach(ids: string[]): Promise<void> {
-    const runs = ids.map((id) => this.attached.get(id)).filter((a) => a !== undefined)
-    runs.forEach((a) => a.abort.abort())
-    await Promise.allSettled(runs.map((a) => a.done))
+    const fact = this.requireFact(instanceId)
+    return this.queue.attach(instanceId, instanceId.includes('.') ? instanceId : fact.server, fact.server)
   }
 
   // ---- logs -------------------------------------------------------------------------------------------
@@ -310,72 +204,85 @@ export class SupervisorService {
     ] as const) {
       if (!stream) continue
       let partial = ''
+      const line = (text: string) => this.appendLog(id, { ts: Date.now(), source, stream: name, text })
       stream.setEncoding('utf8')
       stream.on('data', (chunk: string) => {
         const parts = (partial + chunk).split('\n')
-        partial = parts.pop()!.slice(-65536)
-        for (const text of parts) this.appendLog(id, { ts: Date.now(), source, stream: name, text })
+        partial = parts.pop()!
+        parts.forEach(line)
+        // a line without end is cut rather than held whole
+        if (partial.length > MAX_LINE_CHARS) {
+          line(partial)
+          partial = ''
+        }
       })
-      stream.on('end', () => partial && this.appendLog(id, { ts: Date.now(), source, stream: name, text: partial }))
+      stream.on('end', () => partial && line(partial))
     }
   }
 
   private plan() {
-    const p = activeProfile(this.settings)
     const facts = this.model.facts()
     return planLogSources({
       instances: facts.map((f) => ({ id: f.id, server: f.server, confPath: f.confFile })),
       rsyslog: readRsyslogConfig(this.options.rsyslogPath),
       rsyslogPath: this.options.rsyslogPath,
       receiverPort: this.receiver?.port ?? null,
-      extraFiles: p.logFiles,
+      extraFiles: activeProfile(this.settings).logFiles,
     })
   }
 
-  private async startLogs(): Promise<void> {
-    const onLine = (r: { instanceId: string; line: Omit<LogLine, 'seq'> }) => this.appendLog(r.instanceId, r.line)
-    if (this.settings.syslogReceiverPort) {
-      try {
-        this.receiver = await startSyslogReceiver({ port: this.settings.syslogReceiverPort, onLine })
-      } catch (e) {
-        this.emit('notify', {
-          id: randomUUID(),
-          ts: Date.now(),
-          level: 'warning',
-          title: 'Syslog receiver not started',
-          body: `UDP 127.0.0.1:${this.settings.syslogReceiverPort}: ${(e as Error).message}`,
-        })
+  /** Brings the syslog receiver and the tailed files in line with the settings and confs, restarting only what changed. */
+  private syncLogs(): Promise<void> {
+    const op = this.logsOp.then(async () => {
+      if (this.disposed) return
+      const onLine = (r: { instanceId: string; line: Omit<LogLine, 'seq'> }) => this.appendLog(r.instanceId, r.line)
+      const port = this.settings.syslogReceiverPort
+      if (port !== this.receiverPort) {
+        await this.routing?.close()
+        await this.receiver?.close()
+        this.routing = this.receiver = null
+        this.receiverPort = port
+        if (port) {
+          try {
+            this.receiver = await startSyslogReceiver({ port, onLine })
+          } catch (e) {
+            this.warn('Syslog receiver not started', `UDP 127.0.0.1:${port}: ${(e as Error).message}`)
+          }
+        }
       }
-    }
-    try {
-      this.routing = await startLogRouting(this.plan(), { onLine, receiver: this.receiver })
-    } catch (e) {
-      this.emit('notify', { id: randomUUID(), ts: Date.now(), level: 'warning', title: 'Log files not tailed', body: (e as Error).message })
-    }
+      const plan = this.plan()
+      const key = JSON.stringify([[...plan.files], plan.receiverRoutes])
+      if (this.routing && key === this.routingKey) return
+      await this.routing?.close()
+      this.routing = null
+      try {
+        this.routing = await startLogRouting(plan, { onLine, receiver: this.receiver })
+        this.routingKey = key
+      } catch (e) {
+        this.warn('Log files not tailed', (e as Error).message)
+      }
+    })
+    this.logsOp = op.catch(() => {})
+    return op
   }
 
-  private async stopLogs(): Promise<void> {
-    await this.routing?.close()
-    await this.receiver?.close()
-    this.routing = null
-    this.receiver = null
+  private warn(title: string, body: string): void {
+    this.emit('notify', { id: randomUUID(), ts: Date.now(), level: 'warning', title, body })
   }
 
   // ---- settings ---------------------------------------------------------------------------------------
 
   private async applySettings(next: Settings): Promise<Settings> {
     const valid = validateSettings(next)
-    const before = JSON.stringify(activeProfile(this.settings))
-    const receiverBefore = this.settings.syslogReceiverPort
+    const before = this.settings
+    const profileChanged = JSON.stringify(activeProfile(valid)) !== JSON.stringify(activeProfile(before))
     this.settings = valid
-    if (this.options.settingsPath) saveSettings(this.options.settingsPath, valid)
+    if (valid.activeProfile !== COMMAND_LINE_PROFILE) this.savedActive = valid.activeProfile
+    if (this.options.settingsPath) saveSettings(this.options.settingsPath, persistable(valid, this.savedActive))
     this.logs.setCapacity(valid.logBufferLines)
-    if (JSON.stringify(activeProfile(valid)) !== before) this.model.setEnv(this.modelEnv())
-    this.schedule()
-    if (JSON.stringify(activeProfile(valid)) !== before || receiverBefore !== valid.syslogReceiverPort) {
-      await this.stopLogs()
-      await this.startLogs()
-    }
+    if (profileChanged) this.model.setEnv(this.modelEnv())
+    if (profileChanged || valid.refreshIntervalMs !== before.refreshIntervalMs) this.watch()
+    await this.syncLogs()
     this.refresh()
     return valid
   }
@@ -393,12 +300,14 @@ export class SupervisorService {
       'logs:sources': ({ instanceIds }) => this.plan().sources.filter((s) => instanceIds.includes(s.instanceId)),
       'logs:conf-edit': ({ instanceId }) => {
         const fact = this.requireFact(instanceId)
-        const port = this.requireReceiver()
-        return receiverConfEdit(fact.confFile, fact.server, port)
+        return receiverConfEdit(fact.confFile, fact.server, this.requireReceiver())
       },
       'logs:conf-apply': async ({ instanceId, originalHash }) => {
         const fact = this.requireFact(instanceId)
-        return applyReceiverConf(fact.confFile, this.requireReceiver(), originalHash)
+        const applied = await applyReceiverConf(fact.confFile, this.requireReceiver(), originalHash)
+        // the instance's lines now come to the receiver: route them (the swift dir watcher may be slower)
+        await this.syncLogs()
+        return applied
       },
       'settings:get': () => this.settings,
       'settings:set': (s) => this.applySettings(s as Settings),
@@ -419,22 +328,16 @@ export class SupervisorService {
   }
 }
 
-/** Validates a path as the user types it in Settings. */
-export function checkPath(path: string, kind: 'swift-dir' | 'run-dir' | 'log-file'): PathCheck {
-  if (!path) return { ok: false, message: 'Required.' }
-  if (!isAbsolute(path)) return { ok: false, message: 'Must be an absolute path.' }
-  if (!existsSync(path)) {
-    return kind === 'run-dir'
-      ? { ok: true, message: 'Does not exist yet: it will be created on the first start.' }
-      : { ok: kind === 'log-file', message: kind === 'log-file' ? 'Does not exist yet: it will be tailed once it appears.' : 'No such directory.' }
+/** One notification for every instance found crashed in one refresh (a kill of a whole group is one event, not fifty). */
+function crashNotification(crashed: InstanceInfo[], ts: number): EventOf<'notify'> {
+  const ids = crashed.map((i) => i.id)
+  const single = ids.length === 1
+  return {
+    id: randomUUID(),
+    ts,
+    level: 'error',
+    title: single ? `${ids[0]} crashed` : `${ids.length} instances crashed`,
+    body: `${single ? `${ids[0]} stopped` : `${ids.join(', ')} stopped`} without a stop command; ${single ? 'its pid file is' : 'their pid files are'} left behind.`,
+    ...(single ? { instanceId: ids[0] } : {}),
   }
-  const isDir = statSync(path).isDirectory()
-  if (kind !== 'log-file' && !isDir) return { ok: false, message: 'Not a directory.' }
-  if (kind === 'log-file' && isDir) return { ok: false, message: 'A directory, not a file.' }
-  try {
-    accessSync(path, kind === 'run-dir' ? constants.W_OK : constants.R_OK)
-  } catch {
-    return { ok: false, message: kind === 'run-dir' ? 'Not writable by you.' : 'Not readable by you.' }
-  }
-  return { ok: true, message: 'OK.' }
 }

@@ -1,11 +1,11 @@
 // The browser host: token, Host and Origin checks, static files, and a fuzz of malformed messages.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { startHost, type Host } from '../../electron/host/host.js'
+import { hostNames, startHost, type Host } from '../../electron/host/host.js'
 import { SupervisorService } from '../../electron/service/service.js'
 
 let host: Host
@@ -17,8 +17,10 @@ beforeAll(async () => {
   mkdirSync(join(root, 'renderer/assets'), { recursive: true })
   writeFileSync(join(root, 'renderer/index.html'), '<!doctype html><title>panel</title>')
   writeFileSync(join(root, 'renderer/assets/app.js'), 'console.log(1)')
+  writeFileSync(join(root, 'renderer/assets/app.css'), 'body{}')
+  writeFileSync(join(root, 'renderer/favicon.svg'), '<svg/>')
   writeFileSync(join(root, 'secret.txt'), 'secret')
-  service = new SupervisorService({ settingsPath: null, swiftDir: join(root, 'etc'), runDir: join(root, 'run'), version: 'test', transport: 'browser' })
+  service = new SupervisorService({ settingsPath: null, swiftDir: join(root, 'etc'), runDir: join(root, 'run'), version: 'test', transport: 'browser', rsyslogPath: join(root, 'rsyslog.conf') })
   await service.start()
   host = await startHost(service, { port: 0, host: '127.0.0.1', rendererDir: join(root, 'renderer') })
 })
@@ -28,9 +30,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
       let body = ''
       res.on('data', (c) => (body += c))
       res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }))
@@ -110,5 +112,45 @@ describe('browser host', () => {
     ws.send(JSON.stringify({ id: 'ok', channel: 'app:info' }))
     await new Promise<void>((resolve) => ws.on('message', (d) => String(d).includes('"ok"') && resolve()))
     ws.close()
+  })
+
+  it('serves files with their MIME types, HEAD too, and 404 for what is not there', async () => {
+    const auth = { cookie: `swift_panel_token=${host.token}` }
+    expect((await get('/assets/app.css', auth)).headers['content-type']).toBe('text/css; charset=utf-8')
+    expect((await get('/favicon.svg', auth)).headers['content-type']).toBe('image/svg+xml')
+    const head = await get('/', auth, 'HEAD')
+    expect([head.status, head.body, head.headers['content-type']]).toEqual([200, '', 'text/html; charset=utf-8'])
+    expect((await get('/nope.js', auth)).status).toBe(404)
+    expect((await get('/assets', auth)).status).toBe(404)
+    expect((await get('/', auth, 'POST')).status).toBe(405)
+    // the token in a header works as well as in the query or the cookie
+    expect((await get('/', { 'x-swift-panel-token': host.token })).status).toBe(200)
+  })
+
+  it('speaks the contract over /ws: answers by id and pushes events', async () => {
+    const ws = await connect('', { cookie: `swift_panel_token=${host.token}`, origin: `http://localhost:${host.port}` })
+    const messages: { id?: unknown; result?: { ok: boolean; value?: unknown }; event?: string }[] = []
+    ws.on('message', (d) => messages.push(JSON.parse(String(d))))
+    ws.send(JSON.stringify({ id: 7, channel: 'app:info' }))
+    ws.send(JSON.stringify({ id: 'x', channel: 'services:snapshot', payload: null }))
+    const s = await service.handlers['settings:get'](undefined)
+    await service.handlers['settings:set']({ ...s, killWait: 7 })
+    await new Promise<void>((resolve) => {
+      const check = () => (messages.some((m) => m.event === 'services:changed') && messages.filter((m) => 'result' in m).length === 2 ? resolve() : setTimeout(check, 20))
+      check()
+    })
+    expect(messages.find((m) => m.id === 7)!.result).toEqual({ ok: true, value: { version: 'test', transport: 'browser', platform: process.platform } })
+    expect(messages.find((m) => m.id === 'x')!.result).toMatchObject({ ok: true, value: { swiftDir: join(root, 'etc') } })
+    ws.close()
+    await expect(connect(`?token=${host.token}`, { host: `evil.example:${host.port}` })).rejects.toThrow('403')
+  })
+
+  it('allows only loopback names, the bound address, and for a wildcard bind this machine\'s own names', () => {
+    expect([...hostNames('127.0.0.1')].sort()).toEqual(['127.0.0.1', '[::1]', 'localhost'])
+    expect(hostNames('192.0.2.7').has('192.0.2.7')).toBe(true)
+    expect(hostNames('::1').has('[::1]')).toBe(true)
+    const all = hostNames('0.0.0.0')
+    expect(all.has(hostname())).toBe(true)
+    expect(all.has('evil.example')).toBe(false)
   })
 })

@@ -1,11 +1,10 @@
 // The supervisor service with stand-in daemons: real processes, real signals.
-import { readFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { EventChannel, EventOf } from '../../shared/contract.js'
 import type { InstanceInfo } from '../../shared/types.js'
 import { inMemoryBridge } from '../../electron/service/ipc-registry.js'
-import { LogBuffers } from '../../electron/service/log-buffer.js'
 import { SupervisorService } from '../../electron/service/service.js'
 import { cleanup, livePids, makeFixture, MAIN, SAIO_CONFS, waitFor, type Fixture } from '../helpers/fixture.js'
 
@@ -22,7 +21,8 @@ afterEach(async () => {
 async function setup(confs = SAIO_CONFS, refreshIntervalMs = 200) {
   f = makeFixture({ binaries: [...MAIN, 'object-replicator'], confs })
   process.env.PATH = f.env.PATH
-  service = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser' })
+  // no rsyslog config: log sources do not depend on this machine's
+  service = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser', rsyslogPath: join(f.root, 'rsyslog.conf') })
   await service.handlers['settings:set']({ ...(await service.handlers['settings:get'](undefined)), refreshIntervalMs })
   await service.start()
   const events: { channel: EventChannel; payload: unknown }[] = []
@@ -71,8 +71,9 @@ describe('SupervisorService', () => {
 
   it('notices a kill -9 as a crash, and notifies', async () => {
     const { service, events } = await setup(SAIO_CONFS, 200)
-    service.runCommand({ command: 'start', targets: ['proxy'] })
-    await waitFor(() => byId(service, 'proxy-server').state === 'running')
+    const { commandId } = service.runCommand({ command: 'start', targets: ['proxy'] })
+    await waitFor(() => done(events, commandId) !== undefined)
+    expect(byId(service, 'proxy-server').state).toBe('running')
     const pid = Number(readFileSync(join(f.run, 'proxy-server.pid'), 'utf8'))
     process.kill(pid, 'SIGKILL')
     // (how fast is the benchmark's business: crash-to-event latency in npm run bench)
@@ -134,18 +135,71 @@ describe('SupervisorService', () => {
     expect(await bridge.invoke('instances:attach', { instanceId: 'nosuch-server' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
     expect(await bridge.invoke('nope' as never, undefined as never)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } })
   })
-})
 
-describe('LogBuffers', () => {
-  it('keeps at most the capacity per instance, counting what it dropped', () => {
-    const logs = new LogBuffers(100)
-    for (let i = 0; i < 10_000; i++) logs.append('a', { ts: i, source: 'attached', stream: 'stdout', text: `line ${i}` })
-    const page = logs.get(['a'])
-    expect(page.lines).toHaveLength(100)
-    expect(page.lines[0]!.text).toBe('line 9900')
-    expect(page.dropped).toBe(9900)
-    expect(logs.get(['a'], 9_995).lines.map((l) => l.seq)).toEqual([9996, 9997, 9998, 9999, 10000])
-    logs.setCapacity(10)
-    expect(logs.get(['a']).lines.map((l) => l.text)).toEqual(Array.from({ length: 10 }, (_, i) => `line ${9990 + i}`))
+  it('one notification for several crashes at once', async () => {
+    const { service, events } = await setup()
+    const { commandId } = service.runCommand({ command: 'start', targets: ['object'] })
+    await waitFor(() => done(events, commandId) !== undefined)
+    for (const n of [1, 2]) process.kill(Number(readFileSync(join(f.run, `object-server/${n}.pid`), 'utf8')), 'SIGKILL')
+    await waitFor(() => ['object-server.1', 'object-server.2'].every((id) => byId(service, id).state === 'crashed'), 10_000, 'both crashed')
+    await waitFor(() => events.some((e) => e.channel === 'notify'))
+    const notes = events.filter((e) => e.channel === 'notify').map((e) => e.payload as EventOf<'notify'>)
+    expect(notes.map((n) => n.title)).toEqual(['2 instances crashed'])
+    expect(notes[0]!.body).toContain('object-server.1, object-server.2')
+  })
+
+  it('reports a pid file left by a process not ours as dead, not crashed', async () => {
+    const { service } = await setup()
+    mkdirSync(f.run, { recursive: true })
+    // a pid no process has: the file was left behind before the panel started
+    writeFileSync(join(f.run, 'proxy-server.pid'), '4194000\n')
+    expect(byId(service, 'proxy-server')).toMatchObject({ state: 'dead', pid: null })
+  })
+
+  it('runs commands on different servers concurrently', async () => {
+    const { service, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nterm_delay = 1.5\n' })
+    const start = service.runCommand({ command: 'start', targets: ['proxy', 'object'] })
+    await waitFor(() => done(events, start.commandId) !== undefined)
+    const slow = service.runCommand({ command: 'stop', targets: ['proxy'] })
+    const fast = service.runCommand({ command: 'stop', targets: ['object'] })
+    await waitFor(() => done(events, slow.commandId) !== undefined, 30_000)
+    const order = events.filter((e) => e.channel === 'commands:done').map((e) => (e.payload as EventOf<'commands:done'>).commandId)
+    expect(order.indexOf(fast.commandId)).toBeLessThan(order.indexOf(slow.commandId))
+  })
+
+  it('tails the log files a profile names for a server, lines picked by its log_name', async () => {
+    const { service, bridge } = await setup()
+    const log = join(f.root, 'proxy.log')
+    writeFileSync(log, '')
+    const s = await service.handlers['settings:get'](undefined)
+    await service.handlers['settings:set']({ ...s, profiles: s.profiles.map((p) => (p.name === s.activeProfile ? { ...p, logFiles: { 'proxy-server': [log] } } : p)) })
+    const sources = await bridge.invoke('logs:sources', { instanceIds: ['proxy-server'] })
+    expect(sources.ok && sources.value[0]).toMatchObject({ kind: 'file', files: [log] })
+    appendFileSync(log, 'Nov 25 06:00:00 saio proxy-server: GET /v1/AUTH_test 200\nNov 25 06:00:01 saio object-server: PUT /sdb1 201\n')
+    await vi.waitFor(
+      async () => {
+        const page = await bridge.invoke('logs:get', { instanceIds: ['proxy-server'] })
+        expect(page.ok && page.value.lines.map((l) => [l.source, l.stream, l.text])).toEqual([['file', 'log', 'GET /v1/AUTH_test 200']])
+      },
+      { timeout: 15_000, interval: 50 },
+    )
+  })
+
+  it('on dispose stops what runs attached; daemonised servers keep running and are found again', async () => {
+    const { service, events } = await setup()
+    const { commandId } = service.runCommand({ command: 'start', targets: ['object'] })
+    await waitFor(() => done(events, commandId) !== undefined)
+    service.attach('proxy-server')
+    await waitFor(() => byId(service, 'proxy-server').state === 'running' && byId(service, 'proxy-server').attached)
+    const attachedPid = byId(service, 'proxy-server').pid!
+    await service.dispose()
+    // gone (at most a zombie not yet reaped)
+    expect(livePids(f)).not.toContain(attachedPid)
+    const next = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser' })
+    try {
+      expect(next.refresh().instances.filter((i) => i.state === 'running').map((i) => i.id)).toEqual(['object-server.1', 'object-server.2'])
+    } finally {
+      await next.dispose()
+    }
   })
 })

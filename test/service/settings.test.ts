@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { checkPath } from '../../electron/service/service.js'
-import { defaultSettings, loadSettings, saveSettings } from '../../electron/service/settings.js'
+import { checkPath, COMMAND_LINE_PROFILE, defaultSettings, loadSettings, persistable, saveSettings, withCommandLineProfile } from '../../electron/service/settings.js'
+import { SupervisorService } from '../../electron/service/service.js'
 
 let dir = ''
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -39,5 +39,31 @@ describe('settings', () => {
     expect(checkPath(join(dir, 'nope'), 'run-dir').ok).toBe(true)
     expect(checkPath(dir, 'swift-dir')).toEqual({ ok: true, message: 'OK.' })
     expect(checkPath(dir, 'log-file').ok).toBe(false)
+  })
+
+  it('makes --swift-dir / --run-dir a profile for the session, active but never saved', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'swift-panel-settings-'))
+    const path = join(dir, 'settings.json')
+    const saved = defaultSettings({ swiftDir: '/etc/swift', runDir: '/var/run/swift' })
+    saved.profiles.push({ ...saved.profiles[0]!, name: 'other', swiftDir: '/srv/other' })
+    saveSettings(path, saved)
+
+    const session = withCommandLineProfile(saved, { swiftDir: '/tmp/etc' })
+    expect(session.activeProfile).toBe(COMMAND_LINE_PROFILE)
+    expect(session.profiles.at(-1)).toMatchObject({ name: COMMAND_LINE_PROFILE, swiftDir: '/tmp/etc', runDir: '/var/run/swift' })
+    expect(persistable(session, 'default')).toEqual(saved)
+
+    const service = new SupervisorService({ settingsPath: path, swiftDir: join(dir, 'etc'), version: 'test', transport: 'browser' })
+    try {
+      const s = await service.handlers['settings:get'](undefined)
+      expect(s.activeProfile).toBe(COMMAND_LINE_PROFILE)
+      await service.handlers['settings:set']({ ...s, killWait: 3 })
+      // the change is saved, the session's dirs are not
+      expect(loadSettings(path, defaultSettings())).toEqual({ ...saved, killWait: 3 })
+      await service.handlers['settings:set']({ ...s, killWait: 3, activeProfile: 'other' })
+      expect(loadSettings(path, defaultSettings()).activeProfile).toBe('other')
+    } finally {
+      await service.dispose()
+    }
   })
 })
