@@ -1,22 +1,22 @@
 // The desktop app itself, through Playwright's Electron driver. Needs the Electron binary, which cannot be
 // downloaded on every machine: without it the spec skips and says why.
-import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { _electron as electron, expect, test } from '@playwright/test'
+import { electronBinary, NO_ELECTRON } from '../../electron/shell/electron-binary.js'
 import { cleanup, makeFixture, MAIN, SAIO_CONFS } from '../helpers/fixture.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
-const pathFile = join(ROOT, 'node_modules/electron/path.txt')
-const binary = existsSync(pathFile) ? join(ROOT, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim()) : null
-const missing = !binary || !existsSync(binary)
-if (missing) console.log('SKIP Electron e2e: the Electron binary is not installed (node_modules/electron has no dist/; it downloads from GitHub)')
+const binary = electronBinary(ROOT)
+if (!binary) console.log(`SKIP Electron e2e: ${NO_ELECTRON}`)
 
-test.skip(missing, 'the Electron binary is not installed')
+test.skip(!binary, NO_ELECTRON)
 
 test('launches, shows the instances, restarts one from the window and from the tray menu', async () => {
   const f = makeFixture({ binaries: [...MAIN], confs: SAIO_CONFS })
-  const app = await electron.launch({ executablePath: binary!, args: [ROOT, `--user-data-dir=${f.root}/user-data`], env: { ...process.env, PATH: f.env.PATH!, SWIFT_DIR: f.etc, SWIFT_RUN_DIR: f.run } })
+  // a fresh config home: no saved settings, so the profile comes from SWIFT_DIR / SWIFT_RUN_DIR
+  const env = { ...process.env, PATH: f.env.PATH!, SWIFT_DIR: f.etc, SWIFT_RUN_DIR: f.run, XDG_CONFIG_HOME: `${f.root}/config` }
+  const app = await electron.launch({ executablePath: binary!, args: [ROOT], env })
   try {
     const page = await app.firstWindow()
     await expect(page.getByRole('row', { name: /^proxy-server / })).toBeVisible()

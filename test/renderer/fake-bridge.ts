@@ -1,21 +1,45 @@
-// An in-memory Bridge for renderer tests: records invocations, answers from a table, emits events on demand.
-import type { Bridge, EventChannel, RequestChannel, Result } from '../../shared/contract'
+// An in-memory Bridge for renderer tests: records invocations, answers from a table (a value, or a function
+// of the payload returning a Result), and emits events on demand.
+import type { Bridge, EventChannel, EventOf, RequestChannel, RequestOf, ResponseOf, Result } from '../../shared/contract'
 
-export function fakeBridge(answers: Partial<Record<RequestChannel, unknown>> = {}) {
-  const calls: { channel: string; payload: unknown }[] = []
-  const listeners = new Map<string, Set<(p: unknown) => void>>()
+type Answer<C extends RequestChannel> = ResponseOf<C> | ((payload: RequestOf<C>) => Result<ResponseOf<C>> | Promise<Result<ResponseOf<C>>>)
+export type Answers = { [C in RequestChannel]?: Answer<C> }
+
+let commandIds = 0
+/** What the service would answer when a test does not say. */
+const DEFAULTS: Answers = {
+  'commands:run': () => ({ ok: true, value: { commandId: `c${++commandIds}` } }),
+  'instances:attach': () => ({ ok: true, value: { commandId: `c${++commandIds}` } }),
+  'logs:get': { lines: [], dropped: 0 },
+  'logs:sources': [],
+  'logs:clear': null,
+  'settings:check-path': { ok: true, message: 'OK.' },
+}
+
+export const fail = (message: string): Result<never> => ({ ok: false, error: { code: 'failed', message } })
+
+export function fakeBridge(answers: Answers = {}) {
+  const calls: { channel: RequestChannel; payload: unknown }[] = []
+  const listeners = new Map<EventChannel, Set<(p: unknown) => void>>()
   const bridge: Bridge = {
-    invoke: (async (channel: string, payload: unknown): Promise<Result<unknown>> => {
+    invoke: (async (channel: RequestChannel, payload: unknown): Promise<Result<unknown>> => {
       calls.push({ channel, payload })
-      return { ok: true, value: channel in answers ? answers[channel as RequestChannel] : { commandId: `c${calls.length}` } }
+      const answer = (answers as Record<string, unknown>)[channel] ?? (DEFAULTS as Record<string, unknown>)[channel]
+      if (answer === undefined) return fail(`no answer for ${channel} in this test`)
+      return typeof answer === 'function' ? answer(payload) : { ok: true, value: answer }
     }) as Bridge['invoke'],
-    on: ((channel: string, l: (p: unknown) => void) => {
+    on: ((channel: EventChannel, listener: (p: unknown) => void) => {
       const set = listeners.get(channel) ?? new Set()
       listeners.set(channel, set)
-      set.add(l)
-      return () => set.delete(l)
+      set.add(listener)
+      return () => set.delete(listener)
     }) as Bridge['on'],
   }
-  const emit = (channel: EventChannel, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload))
-  return { bridge, calls, emit }
+  return {
+    bridge,
+    calls,
+    /** The payloads sent on one channel, in order. */
+    sent: <C extends RequestChannel>(channel: C) => calls.filter((c) => c.channel === channel).map((c) => c.payload as RequestOf<C>),
+    emit: <E extends EventChannel>(channel: E, payload: EventOf<E>) => listeners.get(channel)?.forEach((l) => l(payload)),
+  }
 }

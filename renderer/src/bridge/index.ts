@@ -1,31 +1,32 @@
-// The renderer's one way to the main-process services: the preload bridge in Electron, else the
-// browser host's WebSocket. Set once at start; stores use it and nothing else.
+// The renderer's one way to the services: the preload's bridge in Electron, else the browser host's
+// WebSocket. Chosen once at start; the stores use it and nothing else.
 
+import { reactive } from 'vue'
 import type { Bridge } from '../../../shared/contract'
-import { wsBridge } from './ws-bridge'
+import { wsBridge, type ConnectionState } from './ws-bridge'
 
-declare global {
-  interface Window {
-    /** Exposed by electron/preload through contextBridge. */
-    swiftPanel?: Bridge
-  }
-}
+/** The link to the services; `opened` counts (re)connections, so stores refetch what they missed. */
+export const connection = reactive({ state: 'open' as ConnectionState, opened: 1 })
 
 let current: Bridge | null = null
 
 export function pickBridge(): Bridge {
   if (window.swiftPanel) return window.swiftPanel
-  const url = new URL(window.location.href)
-  const token = url.searchParams.get('token')
+  const page = new URL(window.location.href)
+  const token = page.searchParams.get('token')
   if (token) {
-    // the host keeps the token in a cookie now: drop it from the address bar and history
-    url.searchParams.delete('token')
-    history.replaceState(null, '', url.pathname + url.search + url.hash)
+    // the host has put the token in a cookie for reloads: keep it out of the address bar and history
+    page.searchParams.delete('token')
+    history.replaceState(history.state, '', page.pathname + page.search + page.hash)
   }
-  const ws = new URL('/ws', window.location.href)
-  ws.protocol = 'ws:'
+  const ws = new URL('/ws', page)
+  ws.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:'
   if (token) ws.searchParams.set('token', token)
-  return wsBridge(ws.toString())
+  connection.opened = 0
+  return wsBridge(ws.toString(), (state) => {
+    connection.state = state
+    if (state === 'open') connection.opened++
+  })
 }
 
 export function setBridge(bridge: Bridge): void {

@@ -1,61 +1,75 @@
 // The contract over the browser host's WebSocket: `{id, channel, payload}` out, `{id, result}` and
-// `{event, payload}` in. Reconnects with backoff; requests made while disconnected wait for the socket.
+// `{event, payload}` in. Reconnects with backoff. A request made while disconnected is sent once the socket
+// opens, and fails (as data, like any other error) if the connection drops before its answer.
 
 import type { Bridge, EventChannel, Result } from '../../../shared/contract'
 
-export function wsBridge(url: string): Bridge {
-  let ws: WebSocket | null = null
+export type ConnectionState = 'connecting' | 'open' | 'closed'
+
+const MIN_BACKOFF_MS = 250
+const MAX_BACKOFF_MS = 5000
+
+const lost = (message: string): Result<never> => ({ ok: false, error: { code: 'failed', message } })
+
+export function wsBridge(url: string, onState: (state: ConnectionState) => void = () => {}): Bridge {
+  let socket: WebSocket | null = null
+  let backoff = MIN_BACKOFF_MS
   let nextId = 1
-  let backoff = 250
   const pending = new Map<number, (r: Result<unknown>) => void>()
-  const listeners = new Map<EventChannel, Set<(p: unknown) => void>>()
-  let ready: Promise<WebSocket>
+  /** Requests waiting for the socket to open. */
+  const queued: { id: number; text: string }[] = []
+  const listeners = new Map<EventChannel, Set<(payload: unknown) => void>>()
 
-  const open = (): Promise<WebSocket> =>
-    new Promise((resolve) => {
-      const socket = new WebSocket(url)
-      socket.onopen = () => {
-        backoff = 250
-        ws = socket
-        resolve(socket)
-        // a fresh connection: let views refetch what they missed
-        listeners.get('services:changed') && void invoke('services:snapshot', undefined).then((r) => r.ok && emit('services:changed', r.value))
+  function connect(): void {
+    onState('connecting')
+    const ws = new WebSocket(url)
+    ws.onopen = () => {
+      socket = ws
+      backoff = MIN_BACKOFF_MS
+      for (const q of queued.splice(0)) ws.send(q.text)
+      onState('open')
+    }
+    ws.onmessage = (e: MessageEvent) => {
+      let msg: { id?: unknown; result?: Result<unknown>; event?: EventChannel; payload?: unknown }
+      try {
+        msg = JSON.parse(String(e.data))
+      } catch {
+        return
       }
-      socket.onmessage = (e) => {
-        const msg = JSON.parse(String(e.data)) as { id?: number; result?: Result<unknown>; event?: EventChannel; payload?: unknown }
-        if (msg.event) emit(msg.event, msg.payload)
-        else if (typeof msg.id === 'number') {
-          pending.get(msg.id)?.(msg.result!)
-          pending.delete(msg.id)
-        }
+      if (typeof msg.event === 'string') listeners.get(msg.event)?.forEach((l) => l(msg.payload))
+      else if (typeof msg.id === 'number' && msg.result) {
+        pending.get(msg.id)?.(msg.result)
+        pending.delete(msg.id)
       }
-      socket.onclose = () => {
-        ws = null
-        for (const [, done] of pending) done({ ok: false, error: { code: 'failed', message: 'connection to the panel host lost' } })
-        pending.clear()
-        setTimeout(() => (ready = open()), (backoff = Math.min(backoff * 2, 5000)))
-      }
-    })
-
-  const emit = (channel: EventChannel, payload: unknown) => listeners.get(channel)?.forEach((l) => l(payload))
-
-  const invoke = async (channel: string, payload: unknown): Promise<Result<unknown>> => {
-    const socket = ws ?? (await ready)
-    const id = nextId++
-    return new Promise((resolve) => {
-      pending.set(id, resolve)
-      socket.send(JSON.stringify({ id, channel, payload }))
-    })
+    }
+    ws.onclose = () => {
+      socket = null
+      queued.length = 0
+      for (const done of pending.values()) done(lost('The connection to the panel host was lost; reconnecting.'))
+      pending.clear()
+      onState('closed')
+      // jitter: several tabs of a restarted host do not all knock at once
+      setTimeout(connect, backoff * (0.75 + Math.random() / 2))
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
+    }
   }
 
-  ready = open()
+  connect()
   return {
-    invoke: invoke as Bridge['invoke'],
+    invoke: ((channel: string, payload: unknown) =>
+      new Promise<Result<unknown>>((resolve) => {
+        const id = nextId++
+        const text = JSON.stringify({ id, channel, payload })
+        pending.set(id, resolve)
+        if (socket) socket.send(text)
+        else queued.push({ id, text })
+      })) as Bridge['invoke'],
     on(channel, listener) {
       const set = listeners.get(channel) ?? new Set()
       listeners.set(channel, set)
-      set.add(listener as (p: unknown) => void)
-      return () => set.delete(listener as (p: unknown) => void)
+      const l = listener as (payload: unknown) => void
+      set.add(l)
+      return () => void set.delete(l)
     },
   }
 }

@@ -23,4 +23,12 @@ export function bytes(n: number | null): string {
 
 export const percent = (p: number | null): string => (p === null ? '—' : `${p.toFixed(1)}%`)
 
-export const clock = (ts: number): string => new Date(ts).toTimeString().slice(0, 8) + '.' + String(ts % 1000).padStart(3, '0')
+/** Local wall-clock time with milliseconds: log lines are read against each other, not against dates. */
+export const clock = (ts: number): string => {
+  const d = new Date(ts)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
+}
+
+/** A path shown relative to the folder it is expected in; the full path stays available to copy. */
+export const under = (path: string, dir: string | undefined): string => (dir && path.startsWith(`${dir.replace(/\/$/, '')}/`) ? path.slice(dir.replace(/\/$/, '').length + 1) : path)

@@ -1,56 +1,180 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
-import type { CommandName, CommandOptions } from '../../../shared/types'
+import { computed, reactive, ref } from 'vue'
+import { ALIASES, type CommandName, type CommandOptions } from '../../../shared/types'
 import { bridge } from '../bridge'
+import { instancesOf } from '../lib/targets'
+import { useNotificationsStore } from './notifications'
+import { useServicesStore } from './services'
 
 export interface CommandRun {
+  /** Ours, for lists: stable from the moment the command is sent. */
+  key: number
+  /** Empty until the service has answered the request. */
   commandId: string
   command: CommandName
   targets: string[]
   lines: string[]
+  /** Lines dropped from the front of a long output. */
+  dropped: number
   exitCode: number | null
   startedAt: number
 }
 
-/** Commands that act on a whole group ask first. */
+export interface Confirmation {
+  command: CommandName
+  targets: string[]
+  /** The instances it acts on, by id. */
+  instanceIds: string[]
+}
+
+/** Commands that take instances down, for a while at least. */
 export const DESTRUCTIVE: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'shutdown', 'restart', 'reload', 'force-reload'])
+/** Commands that wait for processes to exit: kill-wait and kill-after-timeout matter to them. */
+const WAITS_FOR_EXIT: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'shutdown', 'restart', 'reload', 'force-reload'])
+/** Commands whose signal `graceful` changes (shutdown and reload are graceful anyway). */
+const GRACEFUL_MATTERS: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'restart'])
+const RUNS_KEPT = 50
+const LINES_KEPT = 2000
+const ORPHANS_KEPT = 20
+
+export const describeCommand = (command: CommandName, targets: readonly string[]) => `swift-init ${targets.join(' ')} ${command}`
 
 export const useCommandsStore = defineStore('commands', () => {
+  const services = useServicesStore()
+  const notifications = useNotificationsStore()
+
   const runs = ref<CommandRun[]>([])
   const drawerOpen = ref(false)
-  const error = ref<string | null>(null)
-  const active = computed(() => runs.value.filter((r) => r.exitCode === null))
+  const confirmation = ref<Confirmation | null>(null)
+  /** The options the toolbar sets for the commands run from the panel; null kill-wait: the settings' one. */
+  const options = reactive({ killWait: null as number | null, killAfterTimeout: false, graceful: false })
+  /** Events that arrived before the request's answer, or of a command started elsewhere (the tray). */
+  const orphans = new Map<string, { lines: string[]; exitCode: number | null }>()
+  let nextKey = 0
 
-  async function run(command: CommandName, targets: string[], options?: CommandOptions): Promise<string | null> {
-    const r = await bridge().invoke('commands:run', { command, targets, ...(options ? { options } : {}) })
-    if (!r.ok) {
-      error.value = r.error.message
-      return null
+  const active = computed(() => runs.value.filter((r) => r.exitCode === null))
+  /** The command of ours acting on each instance, from the moment it is sent (an attached run is not: it must stay stoppable). */
+  const busy = computed<ReadonlyMap<string, CommandName>>(() => {
+    const m = new Map<string, CommandName>()
+    for (const r of active.value) if (r.command !== 'no-daemon') for (const i of instancesOf(r.targets, services.instances)) m.set(i.id, r.command)
+    return m
+  })
+
+  function optionsFor(command: CommandName): CommandOptions | undefined {
+    const o: CommandOptions = {}
+    if (WAITS_FOR_EXIT.has(command)) {
+      if (options.killWait !== null) o.killWait = options.killWait
+      if (options.killAfterTimeout) o.killAfterTimeout = true
     }
-    runs.value = [{ commandId: r.value.commandId, command, targets, lines: [], exitCode: null, startedAt: Date.now() }, ...runs.value].slice(0, 50)
-    drawerOpen.value = true
-    return r.value.commandId
+    if (GRACEFUL_MATTERS.has(command) && options.graceful) o.graceful = true
+    return Object.keys(o).length ? o : undefined
   }
 
-  async function attach(instanceId: string): Promise<void> {
-    const r = await bridge().invoke('instances:attach', { instanceId })
-    if (!r.ok) error.value = r.error.message
-    else runs.value = [{ commandId: r.value.commandId, command: 'no-daemon' as const, targets: [instanceId], lines: [], exitCode: null, startedAt: Date.now() }, ...runs.value]
+  /** Group actions (main, rest, all) and actions on several instances that take them down ask first. */
+  function needsConfirmation(command: CommandName, targets: readonly string[]): boolean {
+    return DESTRUCTIVE.has(command) && (targets.length > 1 || targets.some((t) => (ALIASES as readonly string[]).includes(t)))
+  }
+
+  function addLines(run: CommandRun, lines: readonly string[]): void {
+    // the supervisor prints text that ends with a newline: no empty line for that
+    const text = lines.at(-1) === '' ? lines.slice(0, -1) : lines
+    run.lines.push(...text)
+    if (run.lines.length > LINES_KEPT) run.dropped += run.lines.splice(0, run.lines.length - LINES_KEPT).length
+  }
+
+  function track(command: CommandName, targets: string[]): CommandRun {
+    runs.value.unshift({ key: nextKey++, commandId: '', command, targets, lines: [], dropped: 0, exitCode: null, startedAt: Date.now() })
+    if (runs.value.length > RUNS_KEPT) runs.value.splice(RUNS_KEPT)
+    // the reactive proxy, so later changes re-render
+    return runs.value[0]!
+  }
+
+  async function started(run: CommandRun, request: Promise<{ ok: true; value: { commandId: string } } | { ok: false; error: { message: string } }>): Promise<string | null> {
+    const r = await request
+    if (!r.ok) {
+      runs.value = runs.value.filter((x) => x !== run)
+      notifications.report('error', `Could not run ${describeCommand(run.command, run.targets)}`, r.error.message)
+      return null
+    }
+    run.commandId = r.value.commandId
+    const early = orphans.get(run.commandId)
+    orphans.delete(run.commandId)
+    if (early) {
+      addLines(run, early.lines)
+      run.exitCode = early.exitCode
+    }
+    return run.commandId
+  }
+
+  /** Runs a command now; resolves to its id, or null when the service refused it (reported as an error). */
+  async function run(command: CommandName, targets: string[]): Promise<string | null> {
+    const o = optionsFor(command)
+    const r = track(command, targets)
+    drawerOpen.value = true
+    return started(r, bridge().invoke('commands:run', { command, targets, ...(o ? { options: o } : {}) }))
+  }
+
+  /** What a button does: runs the command, or asks first when it takes a group or several instances down. */
+  async function request(command: CommandName, targets: string[]): Promise<void> {
+    if (!needsConfirmation(command, targets)) {
+      await run(command, targets)
+      return
+    }
+    confirmation.value = { command, targets, instanceIds: instancesOf(targets, services.configured).map((i) => i.id) }
+  }
+
+  async function confirm(yes: boolean): Promise<void> {
+    const c = confirmation.value
+    confirmation.value = null
+    if (yes && c) await run(c.command, c.targets)
+  }
+
+  /** Runs one instance attached (no-daemon): its console goes to its logs. */
+  async function attach(instanceId: string): Promise<string | null> {
+    return started(track('no-daemon', [instanceId]), bridge().invoke('instances:attach', { instanceId }))
+  }
+
+  function orphan(commandId: string): { lines: string[]; exitCode: number | null } {
+    let o = orphans.get(commandId)
+    if (!o) {
+      orphans.set(commandId, (o = { lines: [], exitCode: null }))
+      if (orphans.size > ORPHANS_KEPT) orphans.delete(orphans.keys().next().value!)
+    }
+    return o
   }
 
   function listen(): () => void {
-    const offOut = bridge().on('commands:output', ({ commandId, lines }) => {
-      runs.value.find((r) => r.commandId === commandId)?.lines.push(...lines.filter((l, i) => l !== '' || i < lines.length - 1))
+    const offOutput = bridge().on('commands:output', ({ commandId, lines }) => {
+      const r = runs.value.find((x) => x.commandId === commandId)
+      if (r) addLines(r, lines)
+      else orphan(commandId).lines.push(...lines)
     })
-    const offDone = bridge().on('commands:done', ({ commandId, exitCode }) => {
-      const run = runs.value.find((r) => r.commandId === commandId)
-      if (run) run.exitCode = exitCode
+    const offDone = bridge().on('commands:done', ({ commandId, command, targets, exitCode }) => {
+      const r = runs.value.find((x) => x.commandId === commandId)
+      if (r) {
+        r.exitCode = exitCode
+        return
+      }
+      const o = orphan(commandId)
+      o.exitCode = exitCode
+      // ours, done before its request was answered: the answer claims it
+      if (runs.value.some((x) => x.commandId === '' && x.command === command && x.targets.join(' ') === targets.join(' '))) return
+      // started elsewhere: listed, without opening the drawer over what the user is doing
+      orphans.delete(commandId)
+      const shown = track(command, targets)
+      shown.commandId = commandId
+      addLines(shown, o.lines)
+      shown.exitCode = exitCode
     })
     return () => {
-      offOut()
+      offOutput()
       offDone()
     }
   }
 
-  return { runs, drawerOpen, error, active, run, attach, listen }
+  function clearFinished(): void {
+    runs.value = runs.value.filter((r) => r.exitCode === null)
+  }
+
+  return { runs, drawerOpen, confirmation, options, active, busy, needsConfirmation, run, request, confirm, attach, listen, clearFinished }
 })
