@@ -8,7 +8,11 @@ export default defineConfig({
   },
   preload: {
     // sandboxed preloads must be CommonJS
-    build: { outDir: 'out/preload', lib: { entry: resolve('electron/preload/index.ts'), formats: ['cjs'] }, rollupOptions: { output: { entryFileNames: '[name].cjs' } } },
+    build: {
+      outDir: 'out/preload',
+      lib: { entry: resolve('electron/preload/index.ts'), formats: ['cjs'] },
+      rollupOptions: { output: { entryFileNames: '[name].cjs' } },
+    },
   },
   renderer: {
     root: 'renderer',

@@ -13,10 +13,19 @@ const LINES_SHOWN = `Number(/(\\d+) lines/.exec(document.querySelector('.logs he
 const browser = () =>
   chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   })
 
-export async function benchPanel(): Promise<string | { tableMs: number; frames: { count: number; maxMs: number; p99Ms: number; linesShown: number } }> {
+export async function benchPanel(): Promise<
+  string | { tableMs: number; frames: { count: number; maxMs: number; p99Ms: number; linesShown: number } }
+> {
   if (!existsSync('/usr/bin/chromium')) return 'Debian Chromium is not installed'
   const confs = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`object-server/${i + 1}.conf`, '']))
   confs['proxy-server.conf'] = '[standin]\nlog_every = 0.005\nlog_burst = 1000\n'
@@ -30,7 +39,9 @@ export async function benchPanel(): Promise<string | { tableMs: number; frames: 
     await page.goto(host.url)
     // (browser-side code is passed as strings: this file compiles without the DOM library)
     // full: every instance counted, and the table's rows fill its viewport (it renders only what is in view)
-    await page.waitForFunction(`document.querySelector('[aria-label="Overall health"]')?.textContent.includes('of 501') && document.querySelectorAll('tr.row').length >= 15`)
+    await page.waitForFunction(
+      `document.querySelector('[aria-label="Overall health"]')?.textContent.includes('of 501') && document.querySelectorAll('tr.row').length >= 15`,
+    )
     const tableMs = performance.now() - t0
 
     // fill the proxy's buffer past 200,000 lines fast, then slow it to 1,000 lines a second

@@ -22,7 +22,9 @@ async function logs(): Promise<void> {
   const r = await benchRouting({ seconds: 5, linesPerSec: 20_000, instances: 10 })
   console.log('\n## logs: syslog parse-and-route, 20,000 lines/s over 10 instances')
   console.log(`lines routed per second  ${r.linesPerSec.toFixed(0)}`)
-  console.log(`CPU per 1,000 lines      ${r.cpuMsPerThousandLines.toFixed(2)} ms (${((r.cpuMsPerThousandLines * 20) / 10).toFixed(1)}% of one core at 20,000 lines/s)`)
+  console.log(
+    `CPU per 1,000 lines      ${r.cpuMsPerThousandLines.toFixed(2)} ms (${((r.cpuMsPerThousandLines * 20) / 10).toFixed(1)}% of one core at 20,000 lines/s)`,
+  )
   console.log(`RSS growth               ${(r.rssDeltaBytes / 1048576).toFixed(1)} MiB`)
 }
 
@@ -30,7 +32,9 @@ async function service(): Promise<void> {
   const { crashLatency, idleCpu, floodMemory } = await import('./service.js')
   console.log('\n## service (stand-in daemons)')
   const crash = await crashLatency(10)
-  console.log(`crash → event latency, refresh 1000 ms   p50 ${crash.p50.toFixed(0)} ms  p95 ${crash.p95.toFixed(0)} ms  max ${crash.max.toFixed(0)} ms  (goal p95 ≤ 1050 ms)`)
+  console.log(
+    `crash → event latency, refresh 1000 ms   p50 ${crash.p50.toFixed(0)} ms  p95 ${crash.p95.toFixed(0)} ms  max ${crash.max.toFixed(0)} ms  (goal p95 ≤ 1050 ms)`,
+  )
   const idle = await idleCpu(50, 10)
   console.log(`idle CPU with ${idle.running} instances running   ${idle.cpuPercent.toFixed(2)}% of one core  (goal < 1%)`)
   const seconds = Number(process.env.BENCH_FLOOD_SECONDS ?? 60)

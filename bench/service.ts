@@ -29,7 +29,12 @@ export async function crashLatency(rounds = 10): Promise<{ p50: number; p95: num
       await sleep(Math.random() * 1000) // crash at a random point of the refresh cycle
       let seen = 0
       const off = s.subscribe((channel, payload) => {
-        if (channel === 'services:changed' && !seen && (payload as { instances: InstanceInfo[] }).instances.some((x) => x.id === 'proxy-server' && x.state === 'crashed')) seen = performance.now()
+        if (
+          channel === 'services:changed' &&
+          !seen &&
+          (payload as { instances: InstanceInfo[] }).instances.some((x) => x.id === 'proxy-server' && x.state === 'crashed')
+        )
+          seen = performance.now()
       })
       const t0 = performance.now()
       process.kill(Number(readFileSync(join(f.run, 'proxy-server.pid'), 'utf8')), 'SIGKILL')
@@ -44,7 +49,11 @@ export async function crashLatency(rounds = 10): Promise<{ p50: number; p95: num
     cleanup(f)
   }
   latencies.sort((a, b) => a - b)
-  return { p50: latencies[Math.floor(latencies.length / 2)]!, p95: latencies[Math.ceil(latencies.length * 0.95) - 1]!, max: latencies.at(-1)! }
+  return {
+    p50: latencies[Math.floor(latencies.length / 2)]!,
+    p95: latencies[Math.ceil(latencies.length * 0.95) - 1]!,
+    max: latencies.at(-1)!,
+  }
 }
 
 export async function idleCpu(instances = 50, seconds = 10): Promise<{ running: number; cpuPercent: number }> {
@@ -94,7 +103,14 @@ export async function floodMemory(
     }
     global.gc?.()
     const m = process.memoryUsage()
-    return { lines, rssStartMiB: mib(rssStart), rssEndMiB: mib(m.rss), rssMaxMiB: mib(rssMax), heapStartMiB: mib(heapStart), heapEndMiB: mib(m.heapUsed) }
+    return {
+      lines,
+      rssStartMiB: mib(rssStart),
+      rssEndMiB: mib(m.rss),
+      rssMaxMiB: mib(rssMax),
+      heapStartMiB: mib(heapStart),
+      heapEndMiB: mib(m.heapUsed),
+    }
   } finally {
     await s.dispose()
     cleanup(f)

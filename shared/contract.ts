@@ -73,14 +73,18 @@ export const requests = {
   /** The current model of every instance. */
   'services:snapshot': request<undefined, Snapshot>(none),
   /** Start a swift-init command; output and completion arrive as `commands:output` / `commands:done`. */
-  'commands:run': request<{ command: (typeof COMMANDS)[number]; targets: string[]; options?: ReturnType<typeof commandOptions> }, CommandStarted>(
-    object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options']),
-  ),
+  'commands:run': request<
+    { command: (typeof COMMANDS)[number]; targets: string[]; options?: ReturnType<typeof commandOptions> },
+    CommandStarted
+  >(object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options'])),
   /** Run one instance attached (no-daemon), its console streamed as log lines. */
   'instances:attach': request<{ instanceId: string }, CommandStarted>(object({ instanceId })),
   /** Buffered log lines of one or more instances (merged by time). */
   'logs:get': request<{ instanceIds: string[]; afterSeq?: number; limit?: number }, LogPage>(
-    object({ instanceIds: array(instanceId, 512), afterSeq: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 1_000_000) }, ['afterSeq', 'limit']),
+    object({ instanceIds: array(instanceId, 512), afterSeq: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 1_000_000) }, [
+      'afterSeq',
+      'limit',
+    ]),
   ),
   'logs:clear': request<{ instanceIds: string[] }, null>(object({ instanceIds: array(instanceId, 512) })),
   /** Where each instance's log lines come from, or why none was found. */
@@ -106,7 +110,7 @@ export const events = {
   'commands:done': {} as CommandDone,
   /** New log lines, batched across instances. */
   'logs:lines': {} as { batches: LogBatch[] },
-  'notify': {} as PanelNotification,
+  notify: {} as PanelNotification,
 } as const
 
 export type RequestChannel = keyof typeof requests

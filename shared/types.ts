@@ -77,12 +77,7 @@ export interface InstanceInfo {
 }
 
 export type ProblemCode =
-  | 'no-swift-dir'
-  | 'no-configs'
-  | 'missing-binaries'
-  | 'run-dir-permission'
-  | 'run-dir-missing'
-  | 'swift-dir-permission'
+  'no-swift-dir' | 'no-configs' | 'missing-binaries' | 'run-dir-permission' | 'run-dir-missing' | 'swift-dir-permission'
 
 export interface Problem {
   code: ProblemCode

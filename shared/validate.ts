@@ -9,8 +9,7 @@ const fail = (path: string, what: string): never => {
   throw new ValidationError(`${path || 'payload'}: ${what}`)
 }
 
-export const none: Validator<undefined> = (v, p = '') =>
-  v === undefined || v === null ? undefined : fail(p, 'expected no payload')
+export const none: Validator<undefined> = (v, p = '') => (v === undefined || v === null ? undefined : fail(p, 'expected no payload'))
 
 export const bool: Validator<boolean> = (v, p = '') => (typeof v === 'boolean' ? v : fail(p, 'expected a boolean'))
 
@@ -61,7 +60,10 @@ type FromShape<S extends Shape, O extends keyof S> = { [K in Exclude<keyof S, O>
 }
 
 /** An object with exactly these keys (unknown keys are refused); keys listed in `optional` may be absent. */
-export function object<S extends Shape, O extends keyof S = never>(shape: S, optional: readonly O[] = []): Validator<FromShape<S, NoInfer<O>>> {
+export function object<S extends Shape, O extends keyof S = never>(
+  shape: S,
+  optional: readonly O[] = [],
+): Validator<FromShape<S, NoInfer<O>>> {
   return (v, p = '') => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'expected an object')
     const input = v as Record<string, unknown>

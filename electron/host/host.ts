@@ -81,7 +81,8 @@ export async function startHost(service: SupervisorService, options: HostOptions
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const status = refuse(req, url)
-    if (status) return send(res, status, 'text/plain; charset=utf-8', status === 401 ? 'Unauthorized: open the URL with its token\n' : 'Forbidden\n')
+    if (status)
+      return send(res, status, 'text/plain; charset=utf-8', status === 401 ? 'Unauthorized: open the URL with its token\n' : 'Forbidden\n')
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n')
     void serveStatic(options.rendererDir, url.pathname, res, url.searchParams.has('token') ? token : null)
   })
@@ -91,7 +92,9 @@ export async function startHost(service: SupervisorService, options: HostOptions
     const url = new URL(req.url ?? '/', 'http://localhost')
     const status = url.pathname === '/ws' ? refuse(req, url) : 404
     if (status) {
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\n\r\n`)
+      socket.end(
+        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\n\r\n`,
+      )
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws))
@@ -127,7 +130,8 @@ export async function startHost(service: SupervisorService, options: HostOptions
   // a browser leaves out the default port
   allowedHosts = new Set(names.flatMap((n) => (port === 80 ? [n, `${n}:80`] : [`${n}:${port}`])))
   allowedOrigins = new Set(names.map((n) => `http://${n}${port === 80 ? '' : `:${port}`}`))
-  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? hostname() : options.host.includes(':') ? `[${options.host}]` : options.host
+  const shownHost =
+    options.host === '0.0.0.0' || options.host === '::' ? hostname() : options.host.includes(':') ? `[${options.host}]` : options.host
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     token,

@@ -92,7 +92,10 @@ export class CommandQueue {
           return 0
         }
         this.host.attached(instanceId, true)
-        return new Manager([target], this.managerEnv(commandId, [])).runCommand('no-daemon', { signal: abort.signal, killWait: this.host.defaults().killWait })
+        return new Manager([target], this.managerEnv(commandId, [])).runCommand('no-daemon', {
+          signal: abort.signal,
+          killWait: this.host.defaults().killWait,
+        })
       })
       .then(
         (exitCode) => {

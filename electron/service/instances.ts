@@ -15,7 +15,16 @@ interface Memory {
   attached: boolean
   busy: CommandName | null
   /** Last /proc sample of the running process. */
-  sample?: { pid: number; at: number; ticks: number; startedAt: number; rssBytes: number; cpuPercent: number | null; workers: number[]; workersAt: number }
+  sample?: {
+    pid: number
+    at: number
+    ticks: number
+    startedAt: number
+    rssBytes: number
+    cpuPercent: number | null
+    workers: number[]
+    workersAt: number
+  }
 }
 
 /** The swift dir watcher reports conf changes; this only catches what it cannot see (NFS, a full inotify table). */
@@ -87,7 +96,11 @@ export class InstanceModel {
     const env: ManagerEnv = { ...this.env, console: { print: () => {} } }
     const servers = ALL_SERVERS.map((name) => {
       const server = new Server(name, env)
-      return { server, confFiles: existsSync(this.env.swiftDir) ? server.confFiles({ quiet: true }) : [], hasBinary: findExecutable(server.cmd, this.env.path) !== null }
+      return {
+        server,
+        confFiles: existsSync(this.env.swiftDir) ? server.confFiles({ quiet: true }) : [],
+        hasBinary: findExecutable(server.cmd, this.env.path) !== null,
+      }
     })
     this.discovered = { at: Date.now(), servers }
     return servers
@@ -193,8 +206,19 @@ export class InstanceModel {
       if (stat && stat.state !== 'Z') {
         const prev = m.sample?.pid === f.pid ? m.sample : null
         const cpuPercent = prev && now > prev.at ? (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS) * 100000) / (now - prev.at) : null
-        const workers = prev && now - prev.workersAt < WORKERS_MAX_AGE_MS ? { workers: prev.workers, workersAt: prev.workersAt } : { workers: childPids(f.pid!), workersAt: now }
-        sample = { pid: f.pid!, at: now, ticks: stat.cpuTicks, startedAt: stat.startTimeMs, rssBytes: stat.rssBytes, cpuPercent, ...workers }
+        const workers =
+          prev && now - prev.workersAt < WORKERS_MAX_AGE_MS
+            ? { workers: prev.workers, workersAt: prev.workersAt }
+            : { workers: childPids(f.pid!), workersAt: now }
+        sample = {
+          pid: f.pid!,
+          at: now,
+          ticks: stat.cpuTicks,
+          startedAt: stat.startTimeMs,
+          rssBytes: stat.rssBytes,
+          cpuPercent,
+          ...workers,
+        }
       }
     }
     m.sample = sample ?? undefined
@@ -236,7 +260,7 @@ export class InstanceModel {
       problems.push({
         code: 'no-swift-dir',
         message: `The swift dir ${swiftDir} does not exist.`,
-        hint: 'Pick your cluster\'s config directory in Settings (the SAIO uses /etc/swift), or set $SWIFT_DIR.',
+        hint: "Pick your cluster's config directory in Settings (the SAIO uses /etc/swift), or set $SWIFT_DIR.",
         paths: [swiftDir],
       })
     } else if (configs === 0) {

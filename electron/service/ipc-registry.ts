@@ -2,7 +2,16 @@
 // the in-memory bridge): check the sender, look the channel up in the contract, validate the payload, run
 // the handler, and turn every outcome into a Result. It never throws.
 
-import { requests, type Bridge, type ErrorData, type EventChannel, type EventOf, type Handlers, type RequestChannel, type Result } from '../../shared/contract.js'
+import {
+  requests,
+  type Bridge,
+  type ErrorData,
+  type EventChannel,
+  type EventOf,
+  type Handlers,
+  type RequestChannel,
+  type Result,
+} from '../../shared/contract.js'
 import { ValidationError } from '../../shared/validate.js'
 import { ServiceError } from './errors.js'
 import type { SupervisorService } from './service.js'

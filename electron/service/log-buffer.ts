@@ -20,7 +20,10 @@ class Ring {
   }
 
   push(line: Omit<LogLine, 'seq'>): LogLine {
-    const text = line.text.length > MAX_LINE_CHARS ? `${line.text.slice(0, MAX_LINE_CHARS)}… (${line.text.length - MAX_LINE_CHARS} more characters)` : line.text
+    const text =
+      line.text.length > MAX_LINE_CHARS
+        ? `${line.text.slice(0, MAX_LINE_CHARS)}… (${line.text.length - MAX_LINE_CHARS} more characters)`
+        : line.text
     const full: LogLine = { ...line, text, seq: ++this.seq }
     this.keep(full)
     return full
@@ -51,7 +54,8 @@ class Ring {
   }
 
   private keep(line: LogLine): void {
-    while (this.size > 0 && (this.size === this.capacity || this.chars + line.text.length > this.capacity * AVERAGE_LINE_CHARS)) this.dropOldest()
+    while (this.size > 0 && (this.size === this.capacity || this.chars + line.text.length > this.capacity * AVERAGE_LINE_CHARS))
+      this.dropOldest()
     this.lines[(this.start + this.size++) % this.capacity] = line
     this.chars += line.text.length
   }

@@ -155,7 +155,10 @@ export class SupervisorService {
     const before = new Map(this.snapshotCache.instances.map((i) => [i.id, i.state]))
     const snap = this.model.snapshot()
     this.snapshotCache = snap
-    const key = JSON.stringify([snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExitCode, i.workers.length]), snap.problems])
+    const key = JSON.stringify([
+      snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExitCode, i.workers.length]),
+      snap.problems,
+    ])
     if (key !== this.lastKey || snap.takenAt - this.lastEmit >= STATS_EVERY_MS) {
       this.lastKey = key
       this.lastEmit = snap.takenAt
@@ -174,7 +177,9 @@ export class SupervisorService {
     const servers = new Manager(targets, silent).servers.map((s) => s.server)
     const facts = this.model.facts()
     const exact = new Set(targets.filter((t) => facts.some((f) => f.id === t)))
-    const ids = facts.filter((f) => exact.has(f.id) || (servers.includes(f.server) && !targets.some((t) => t.startsWith(`${f.server}.`)))).map((f) => f.id)
+    const ids = facts
+      .filter((f) => exact.has(f.id) || (servers.includes(f.server) && !targets.some((t) => t.startsWith(`${f.server}.`))))
+      .map((f) => f.id)
     return { ids: [...new Set([...ids, ...exact])], servers }
   }
 
@@ -323,7 +328,8 @@ export class SupervisorService {
   }
 
   private requireReceiver(): number {
-    if (!this.settings.syslogReceiverPort) throw new ServiceError('failed', 'The built-in syslog receiver is off: set its port in Settings first.')
+    if (!this.settings.syslogReceiverPort)
+      throw new ServiceError('failed', 'The built-in syslog receiver is off: set its port in Settings first.')
     return this.settings.syslogReceiverPort
   }
 }

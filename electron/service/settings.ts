@@ -63,7 +63,12 @@ export const COMMAND_LINE_PROFILE = '(command line)'
 
 export function withCommandLineProfile(s: Settings, dirs: { swiftDir?: string; runDir?: string }): Settings {
   const base = activeProfile(s)
-  const profile: Profile = { ...base, name: COMMAND_LINE_PROFILE, swiftDir: dirs.swiftDir ?? base.swiftDir, runDir: dirs.runDir ?? base.runDir }
+  const profile: Profile = {
+    ...base,
+    name: COMMAND_LINE_PROFILE,
+    swiftDir: dirs.swiftDir ?? base.swiftDir,
+    runDir: dirs.runDir ?? base.runDir,
+  }
   return { ...s, profiles: [...s.profiles.filter((p) => p.name !== COMMAND_LINE_PROFILE), profile], activeProfile: COMMAND_LINE_PROFILE }
 }
 
@@ -81,7 +86,9 @@ export function checkPath(path: string, kind: 'swift-dir' | 'run-dir' | 'log-fil
   if (!isAbsolute(path)) return { ok: false, message: 'Must be an absolute path.' }
   if (!existsSync(path)) {
     if (kind === 'run-dir') return { ok: true, message: 'Does not exist yet: it will be created on the first start.' }
-    return kind === 'log-file' ? { ok: true, message: 'Does not exist yet: it will be tailed once it appears.' } : { ok: false, message: 'No such directory.' }
+    return kind === 'log-file'
+      ? { ok: true, message: 'Does not exist yet: it will be tailed once it appears.' }
+      : { ok: false, message: 'No such directory.' }
   }
   const isDir = statSync(path).isDirectory()
   if (kind !== 'log-file' && !isDir) return { ok: false, message: 'Not a directory.' }

@@ -32,13 +32,16 @@ export function trayMenu(instances: InstanceInfo[]): MenuItem[] {
     { kind: 'action', label: 'Restart main', command: 'restart', targets: ['main'] },
     { kind: 'action', label: 'Restart all', command: 'restart', targets: ['all'] },
     { kind: 'separator' },
-    ...servers.map(
-      (s): MenuItem => ({
-        kind: 'submenu',
-        label: `${s} (${running(s)}/${total(s)})`,
-        items: (['start', 'stop', 'restart', 'reload'] as const).map((c) => ({ kind: 'action', label: c[0]!.toUpperCase() + c.slice(1), command: c, targets: [s] })),
-      }),
-    ),
+    ...servers.map((s): MenuItem => ({
+      kind: 'submenu',
+      label: `${s} (${running(s)}/${total(s)})`,
+      items: (['start', 'stop', 'restart', 'reload'] as const).map((c) => ({
+        kind: 'action',
+        label: c[0]!.toUpperCase() + c.slice(1),
+        command: c,
+        targets: [s],
+      })),
+    })),
     { kind: 'separator' },
     { kind: 'quit', label: 'Quit' },
   ]

@@ -33,7 +33,9 @@ export function restoreWindowState(saved: unknown, workAreas: Rect[]): WindowSta
   const s = saved as Record<string, unknown>
   if (!finite(s.width) || !finite(s.height)) return { ...DEFAULT_WINDOW }
   // no display known (yet): no upper bound
-  const largest = workAreas.length ? workAreas.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a)) : { width: Infinity, height: Infinity }
+  const largest = workAreas.length
+    ? workAreas.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a))
+    : { width: Infinity, height: Infinity }
   const width = Math.round(Math.min(Math.max(s.width, MIN_WIDTH), largest.width))
   const height = Math.round(Math.min(Math.max(s.height, MIN_HEIGHT), largest.height))
   const state: WindowState = { width, height, maximized: s.maximized === true }
@@ -45,7 +47,12 @@ export function restoreWindowState(saved: unknown, workAreas: Rect[]): WindowSta
 }
 
 function contains(outer: Rect, inner: Rect): boolean {
-  return inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height
+  return (
+    inner.x >= outer.x &&
+    inner.y >= outer.y &&
+    inner.x + inner.width <= outer.x + outer.width &&
+    inner.y + inner.height <= outer.y + outer.height
+  )
 }
 
 export function loadWindowState(path: string, workAreas: Rect[]): WindowState {

@@ -29,7 +29,12 @@ export function instanceId(server: Server, confFile: string, swiftDir: string): 
 }
 
 /** `confFiles`: the server's confs when the caller already knows them (the panel caches conf discovery). */
-export function inspectServer(server: Server, swiftDir: string, confFiles = server.confFiles({ quiet: true }), procDir?: string): InstanceFacts[] {
+export function inspectServer(
+  server: Server,
+  swiftDir: string,
+  confFiles = server.confFiles({ quiet: true }),
+  procDir?: string,
+): InstanceFacts[] {
   return confFiles.map((confFile, i) => inspectConf(server, confFile, i + 1, swiftDir, procDir))
 }
 

@@ -142,9 +142,7 @@ export class Manager {
       }
     } else if (opts.wait !== false) {
       const { consoles, finish } = inOrder(this.env.console, this.servers.length)
-      const statuses = await Promise.all(
-        this.servers.map((server, i) => server.wait(opts, consoles[i]).finally(() => finish(i))),
-      )
+      const statuses = await Promise.all(this.servers.map((server, i) => server.wait(opts, consoles[i]).finally(() => finish(i))))
       status += statuses.reduce((a, b) => a + b, 0)
     }
     return status

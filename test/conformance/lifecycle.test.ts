@@ -8,11 +8,16 @@ const proxy = (standin: string) => saio({ ...SAIO_CONFS, 'proxy-server.conf': `[
 describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: start, stop and friends', () => {
   it('a server that dies at start shows its output and fails', () =>
     conforms({ spec: proxy('startup_output = boom: cannot bind\nexit_code = 3'), args: ['proxy', 'start'], ordered: true }))
-  it('startup output that is only a warning', () => conforms({ spec: proxy('startup_output = WARNING: something odd'), args: ['proxy', 'start'], ordered: true }))
+  it('startup output that is only a warning', () =>
+    conforms({ spec: proxy('startup_output = WARNING: something odd'), args: ['proxy', 'start'], ordered: true }))
   it('already started', () => conforms({ setup: [['start', 'proxy']], args: ['start', 'proxy'], ordered: true }))
   it('no-wait and once', async () => {
     await conforms({ args: ['proxy', 'no-wait'], ordered: true })
-    await conforms({ spec: saio({ ...SAIO_CONFS, 'object-server/1.conf': '[standin]\nonce_output = pass done\n' }), args: ['object-replicator', 'once'], ordered: true })
+    await conforms({
+      spec: saio({ ...SAIO_CONFS, 'object-server/1.conf': '[standin]\nonce_output = pass done\n' }),
+      args: ['object-replicator', 'once'],
+      ordered: true,
+    })
   })
   it('stop, verbose, and stop with nothing running', async () => {
     await conforms({ setup: [['start', 'main']], args: ['stop', 'main'] })
@@ -24,7 +29,13 @@ describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: s
     await conforms({ args: ['kill', 'proxy'], ordered: true })
   })
   it('shutdown signals HUP to main servers only', () =>
-    conforms({ setup: [['start', 'proxy'], ['start', 'object-replicator']], args: ['shutdown', 'proxy', 'object-replicator'] }))
+    conforms({
+      setup: [
+        ['start', 'proxy'],
+        ['start', 'object-replicator'],
+      ],
+      args: ['shutdown', 'proxy', 'object-replicator'],
+    }))
   it('restart, reload and force-reload', async () => {
     await conforms({ setup: [['start', 'proxy']], args: ['restart', 'proxy'], ordered: true })
     await conforms({ setup: [['start', 'object']], args: ['reload', 'object'], ordered: true })

@@ -18,8 +18,14 @@ import {
 
 export const MAIN = ['proxy-server', 'account-server', 'container-server', 'object-server']
 export const REST = [
-  'object-replicator', 'object-updater', 'object-auditor', 'object-expirer',
-  'container-replicator', 'container-updater', 'container-reconciler', 'account-replicator',
+  'object-replicator',
+  'object-updater',
+  'object-auditor',
+  'object-expirer',
+  'container-replicator',
+  'container-updater',
+  'container-reconciler',
+  'account-replicator',
 ]
 /** A small SAIO: every main server, object-server with two configs, and some rest servers on PATH. */
 export const SAIO: Required<FixtureSpec> = {
@@ -90,13 +96,17 @@ function normalizedPidFiles(f: Fixture): Record<string, string> {
 /** A count once it holds still: a daemon killed just now may take a moment to be gone. */
 async function settledCount(count: () => number): Promise<number> {
   let last = count()
-  return waitFor(async () => {
-    await new Promise((r) => setTimeout(r, 100))
-    const now = count()
-    const settled = now === last
-    last = now
-    return settled ? { now } : null
-  }, 5_000, 'a settled daemon count').then((v) => v.now)
+  return waitFor(
+    async () => {
+      await new Promise((r) => setTimeout(r, 100))
+      const now = count()
+      const settled = now === last
+      last = now
+      return settled ? { now } : null
+    },
+    5_000,
+    'a settled daemon count',
+  ).then((v) => v.now)
 }
 
 export async function conforms(s: Scenario): Promise<void> {

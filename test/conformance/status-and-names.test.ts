@@ -17,7 +17,8 @@ describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: s
   it('a stale pid file, verbose', () =>
     conforms({ prepare: (f) => putRunFile(f, 'proxy-server.pid', '4000000'), args: ['proxy', 'status', '-v'], ordered: true }))
   it.each(['garbage', '', '0', '12 34'])('an invalid pid file %j', (content) =>
-    conforms({ prepare: (f) => putRunFile(f, 'proxy-server.pid', content), args: ['proxy', 'status'], ordered: true }))
+    conforms({ prepare: (f) => putRunFile(f, 'proxy-server.pid', content), args: ['proxy', 'status'], ordered: true }),
+  )
   it('start one server, and the "start main" swap', async () => {
     await conforms({ args: ['start', 'proxy'], ordered: true })
     await conforms({ args: ['main', 'start'] })
@@ -31,7 +32,10 @@ describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: s
   it('globs and aliases expand; servers without a binary are dropped', async () => {
     await conforms({ args: ['object-*', 'status'] })
     await conforms({ args: ['*-server', 'status'] })
-    await conforms({ spec: { binaries: ['object-replicator', 'container-updater', 'object-expirer'], confs: SAIO_CONFS }, args: ['rest', 'start'] })
+    await conforms({
+      spec: { binaries: ['object-replicator', 'container-updater', 'object-expirer'], confs: SAIO_CONFS },
+      args: ['rest', 'start'],
+    })
     await conforms({ spec: { binaries: ['proxy-server'], confs: SAIO_CONFS }, args: ['all', 'status'] })
   })
   it('strict by default for named servers, --strict / --non-strict', async () => {
@@ -45,9 +49,17 @@ describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: s
     await conforms({ args: ['proxy'], ordered: true, view: lastLine })
   })
   it('object-expirer reads object-server confs with an [object-expirer] section', () =>
-    conforms({ spec: saio({ ...SAIO_CONFS, 'object-server/1.conf': '[DEFAULT]\n[object-expirer]\n' }), args: ['object-expirer', 'start', '-v'], ordered: true }))
+    conforms({
+      spec: saio({ ...SAIO_CONFS, 'object-server/1.conf': '[DEFAULT]\n[object-expirer]\n' }),
+      args: ['object-expirer', 'start', '-v'],
+      ordered: true,
+    }))
   it('object-expirer falls back to the legacy object-expirer.conf with its warning', () =>
-    conforms({ spec: saio({ ...SAIO_CONFS, 'object-expirer.conf': '[object-expirer]\n' }), args: ['object-expirer', 'start', '-v'], ordered: true }))
+    conforms({
+      spec: saio({ ...SAIO_CONFS, 'object-expirer.conf': '[object-expirer]\n' }),
+      args: ['object-expirer', 'start', '-v'],
+      ordered: true,
+    }))
   it('container-reconciler is standalone', () =>
     conforms({
       spec: saio({ ...SAIO_CONFS, 'container-reconciler.conf': '[container-reconciler]\n' }),
@@ -57,7 +69,11 @@ describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: s
     }))
   it('a .conf.d directory is one config', () =>
     conforms({
-      spec: saio({ 'object-server/1.conf.d/a.conf': '[DEFAULT]\n', 'object-server/1.conf.d/b.conf': '[app:object-server]\n', 'object-server/2.conf': '' }),
+      spec: saio({
+        'object-server/1.conf.d/a.conf': '[DEFAULT]\n',
+        'object-server/1.conf.d/b.conf': '[app:object-server]\n',
+        'object-server/2.conf': '',
+      }),
       setup: [['object', 'start']],
       args: ['object', 'status'],
       ordered: true,

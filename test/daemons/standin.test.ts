@@ -46,7 +46,12 @@ const alive = (pid: number): boolean => {
     return false
   }
 }
-const sessionOf = (pid: number): number => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[3])
+const sessionOf = (pid: number): number =>
+  Number(
+    readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ')[3],
+  )
 
 describe('stand-in daemon', () => {
   it('prints its startup output, daemonises into its own session and closes the pipe, then stops on TERM', async () => {
@@ -78,7 +83,10 @@ describe('stand-in daemon', () => {
   it('reads its section from a .conf.d directory, files in order', async () => {
     const f = makeFixture({
       binaries: ['object-server'],
-      confs: { 'object-server/1.conf.d/b.conf': '[standin]\nexit_code = 4\n', 'object-server/1.conf.d/a.conf': '[standin]\nexit_code = 5\nstartup_output = a\n' },
+      confs: {
+        'object-server/1.conf.d/b.conf': '[standin]\nexit_code = 4\n',
+        'object-server/1.conf.d/a.conf': '[standin]\nexit_code = 5\nstartup_output = a\n',
+      },
     })
     fixtures.push(f)
     const child = spawn(join(f.bin, 'swift-object-server'), [join(f.etc, 'object-server/1.conf.d')], { env: f.env })
@@ -122,7 +130,9 @@ describe('stand-in daemon', () => {
     await waitFor(() => livePids(f).length === 2, 10_000, 'server and worker')
     const pid = s.child.pid!
     const generation = (): string | undefined =>
-      readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').find((v) => v.startsWith('STANDIN_GENERATION='))
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((v) => v.startsWith('STANDIN_GENERATION='))
     expect(generation()).toBeUndefined()
     s.child.kill('SIGUSR1')
     await waitFor(() => generation() === 'STANDIN_GENERATION=1', 10_000, 'the re-exec')

@@ -10,17 +10,33 @@ const HERE = dirname(fileURLToPath(import.meta.url))
 const SHOTS = join(HERE, '../../test-results/screenshots')
 const REFRESH_MS = 500
 /** The fixture's instances: one proxy, two of each storage server, and the object-replicator of each object conf. */
-const INSTANCES = ['proxy-server', 'account-server.1', 'account-server.2', 'container-server.1', 'container-server.2', 'object-server.1', 'object-server.2', 'object-replicator.1', 'object-replicator.2']
+const INSTANCES = [
+  'proxy-server',
+  'account-server.1',
+  'account-server.2',
+  'container-server.1',
+  'container-server.2',
+  'object-server.1',
+  'object-server.2',
+  'object-replicator.1',
+  'object-replicator.2',
+]
 const MAIN_INSTANCES = INSTANCES.filter((id) => !id.startsWith('object-replicator'))
 
 let f: Fixture
 let host: Awaited<ReturnType<typeof serveFixture>>
 
 test.skip(!existsSync('/usr/bin/chromium'), 'Debian Chromium is not installed (apt-get install chromium)')
-test.skip(!existsSync(join(HERE, '../../out/renderer/index.html')) || !existsSync(join(HERE, '../../out/node/electron/host/serve.js')), 'not built: npm run build')
+test.skip(
+  !existsSync(join(HERE, '../../out/renderer/index.html')) || !existsSync(join(HERE, '../../out/node/electron/host/serve.js')),
+  'not built: npm run build',
+)
 
 test.beforeAll(async () => {
-  f = makeFixture({ binaries: [...MAIN, 'object-replicator'], confs: { ...SAIO_CONFS, 'object-server/2.conf': '[standin]\nlog_every = 0.1\n' } })
+  f = makeFixture({
+    binaries: [...MAIN, 'object-replicator'],
+    confs: { ...SAIO_CONFS, 'object-server/2.conf': '[standin]\nlog_every = 0.1\n' },
+  })
   host = await serveFixture(f, { refreshIntervalMs: REFRESH_MS })
   mkdirSync(SHOTS, { recursive: true })
 })

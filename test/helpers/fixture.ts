@@ -4,7 +4,18 @@
 // driven as upstream's bin/swift-init); and the browser host on a fixture. Nothing is mocked.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import type { Readable } from 'node:stream'
@@ -118,7 +129,10 @@ const DRAIN_MS = 300
 
 // Runs the command under reaper.py (see there why), which reports the exit status on fd 3.
 function run(f: Fixture, command: string[], opts: RunOptions): Promise<RunResult> {
-  const argv = opts.asUser !== undefined ? ['/usr/bin/setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...command] : command
+  const argv =
+    opts.asUser !== undefined
+      ? ['/usr/bin/setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...command]
+      : command
   const started = Date.now()
   const child = spawn(PYTHON, [REAPER, ...argv], { cwd: f.root, env: f.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] })
   child.unref() // it stays to reap the daemons; cleanup() ends it
@@ -170,7 +184,10 @@ let referenceProblem: string | null | undefined
 export function referenceUnavailable(): string | null {
   if (referenceProblem === undefined) {
     const r = spawnSync(PYTHON, ['-c', 'import swift.common.manager'], { encoding: 'utf8' })
-    referenceProblem = r.status === 0 ? null : `${PYTHON} cannot import swift.common.manager (apt-get install python3-swift): ${r.error?.message ?? r.stderr.trim()}`
+    referenceProblem =
+      r.status === 0
+        ? null
+        : `${PYTHON} cannot import swift.common.manager (apt-get install python3-swift): ${r.error?.message ?? r.stderr.trim()}`
     if (referenceProblem) console.warn(`skipping tests against the reference swift-init: ${referenceProblem}`)
   }
   return referenceProblem
@@ -267,7 +284,10 @@ export const SAIO_CONFS: Record<string, string> = {
 export const MAIN = ['proxy-server', 'account-server', 'container-server', 'object-server']
 
 /** Runs the browser host (`serve.js`) on this fixture with these settings; resolves once it printed its URL. */
-export async function serveFixture(f: Fixture, settings: Partial<Settings> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
+export async function serveFixture(
+  f: Fixture,
+  settings: Partial<Settings> = {},
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const path = join(f.root, 'settings.json')
   mkdirSync(f.run, { recursive: true })
   const full: Settings = {
@@ -282,7 +302,10 @@ export async function serveFixture(f: Fixture, settings: Partial<Settings> = {})
     ...settings,
   }
   writeFileSync(path, JSON.stringify(full))
-  const child = spawn(process.execPath, [join(ROOT, 'out/node/electron/host/serve.js'), '--port', '0', '--settings', path], { env: f.env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [join(ROOT, 'out/node/electron/host/serve.js'), '--port', '0', '--settings', path], {
+    env: f.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const url = await new Promise<string>((resolveUrl, reject) => {
     let out = ''
     child.stdout.on('data', (c: Buffer) => {

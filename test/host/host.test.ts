@@ -20,7 +20,14 @@ beforeAll(async () => {
   writeFileSync(join(root, 'renderer/assets/app.css'), 'body{}')
   writeFileSync(join(root, 'renderer/favicon.svg'), '<svg/>')
   writeFileSync(join(root, 'secret.txt'), 'secret')
-  service = new SupervisorService({ settingsPath: null, swiftDir: join(root, 'etc'), runDir: join(root, 'run'), version: 'test', transport: 'browser', rsyslogPath: join(root, 'rsyslog.conf') })
+  service = new SupervisorService({
+    settingsPath: null,
+    swiftDir: join(root, 'etc'),
+    runDir: join(root, 'run'),
+    version: 'test',
+    transport: 'browser',
+    rsyslogPath: join(root, 'rsyslog.conf'),
+  })
   await service.start()
   host = await startHost(service, { port: 0, host: '127.0.0.1', rendererDir: join(root, 'renderer') })
 })
@@ -30,13 +37,20 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true })
 })
 
-function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, method, headers: { host: `127.0.0.1:${host.port}`, ...headers } }, (res) => {
-      let body = ''
-      res.on('data', (c) => (body += c))
-      res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }))
-    })
+    const req = request(
+      { host: '127.0.0.1', port: host.port, path, method, headers: { host: `127.0.0.1:${host.port}`, ...headers } },
+      (res) => {
+        let body = ''
+        res.on('data', (c) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }))
+      },
+    )
     req.on('error', reject)
     req.end()
   })
@@ -91,10 +105,20 @@ describe('browser host', () => {
       if ('result' in m) replies.push(m)
     })
     let seed = 42
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const junk = (): unknown => {
       const pick = Math.floor(rnd() * 9)
-      return [null, 42, 'x'.repeat(Math.floor(rnd() * 100)), [], {}, { command: 'stop', targets: ['/etc/passwd'] }, { instanceIds: [1, 2] }, { path: 7 }, { command: 'start', targets: 'main' }][pick]
+      return [
+        null,
+        42,
+        'x'.repeat(Math.floor(rnd() * 100)),
+        [],
+        {},
+        { command: 'stop', targets: ['/etc/passwd'] },
+        { instanceIds: [1, 2] },
+        { path: 7 },
+        { command: 'start', targets: 'main' },
+      ][pick]
     }
     const channels = ['commands:run', 'instances:attach', 'logs:get', 'settings:set', 'settings:check-path', 'nope', 42, null]
     const N = 3000
@@ -136,16 +160,22 @@ describe('browser host', () => {
     const s = await service.handlers['settings:get'](undefined)
     await service.handlers['settings:set']({ ...s, killWait: 7 })
     await new Promise<void>((resolve) => {
-      const check = () => (messages.some((m) => m.event === 'services:changed') && messages.filter((m) => 'result' in m).length === 2 ? resolve() : setTimeout(check, 20))
+      const check = () =>
+        messages.some((m) => m.event === 'services:changed') && messages.filter((m) => 'result' in m).length === 2
+          ? resolve()
+          : setTimeout(check, 20)
       check()
     })
-    expect(messages.find((m) => m.id === 7)!.result).toEqual({ ok: true, value: { version: 'test', transport: 'browser', platform: process.platform } })
+    expect(messages.find((m) => m.id === 7)!.result).toEqual({
+      ok: true,
+      value: { version: 'test', transport: 'browser', platform: process.platform },
+    })
     expect(messages.find((m) => m.id === 'x')!.result).toMatchObject({ ok: true, value: { swiftDir: join(root, 'etc') } })
     ws.close()
     await expect(connect(`?token=${host.token}`, { host: `evil.example:${host.port}` })).rejects.toThrow('403')
   })
 
-  it('allows only loopback names, the bound address, and for a wildcard bind this machine\'s own names', () => {
+  it("allows only loopback names, the bound address, and for a wildcard bind this machine's own names", () => {
     expect([...hostNames('127.0.0.1')].sort()).toEqual(['127.0.0.1', '[::1]', 'localhost'])
     expect(hostNames('192.0.2.7').has('192.0.2.7')).toBe(true)
     expect(hostNames('::1').has('[::1]')).toBe(true)

@@ -110,7 +110,13 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
       const path = join(dir, 'etc', c)
       writeFileSync(path, readFileSync(path, 'utf8').replace(/^log_udp_port = \d+$/m, `log_udp_port = ${receiverPort}`))
     }
-    const service = new SupervisorService({ settingsPath: null, swiftDir: join(dir, 'etc'), runDir: join(dir, 'run'), version: 'test', transport: 'browser' })
+    const service = new SupervisorService({
+      settingsPath: null,
+      swiftDir: join(dir, 'etc'),
+      runDir: join(dir, 'run'),
+      version: 'test',
+      transport: 'browser',
+    })
     await service.handlers['settings:set']({ ...(await service.handlers['settings:get'](undefined)), syslogReceiverPort: receiverPort })
     await service.start()
     try {
@@ -124,9 +130,11 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
       const { url, token } = await auth()
       await fetch(`${url}/logs`, { method: 'PUT', headers: { 'X-Auth-Token': token } })
       for (let i = 0; i < 4; i++) await fetch(`${url}/logs/o${i}`, { method: 'PUT', headers: { 'X-Auth-Token': token }, body: 'x' })
-      const lines = async (id: string) => (await service.handlers['logs:get']({ instanceIds: [id] })).lines.filter((l) => l.source === 'receiver')
+      const lines = async (id: string) =>
+        (await service.handlers['logs:get']({ instanceIds: [id] })).lines.filter((l) => l.source === 'receiver')
       // wait for the request lines themselves: start-up lines ("Started child …") arrive first
-      const objectPuts = async () => [...(await lines('object-server.1')), ...(await lines('object-server.2'))].some((l) => /PUT \/sdb\d/.test(l.text))
+      const objectPuts = async () =>
+        [...(await lines('object-server.1')), ...(await lines('object-server.2'))].some((l) => /PUT \/sdb\d/.test(l.text))
       const deadline = Date.now() + 20_000
       while (Date.now() < deadline && (!(await lines('proxy-server')).some((l) => l.text.includes('PUT')) || !(await objectPuts())))
         await new Promise((r) => setTimeout(r, 200))

@@ -45,7 +45,11 @@ describe('where a swift server logs, from its conf', () => {
       udp: null,
       address: '/dev/log',
     })
-    expect(confLogging('object-replicator', ini)).toMatchObject({ section: 'object-replicator', logName: 'object-replicator', facility: 'local3' })
+    expect(confLogging('object-replicator', ini)).toMatchObject({
+      section: 'object-replicator',
+      logName: 'object-replicator',
+      facility: 'local3',
+    })
   })
 
   it('follows paste.deploy for app sections: [DEFAULT] beats a plain key, `set` beats [DEFAULT]', () => {
@@ -55,7 +59,9 @@ describe('where a swift server logs, from its conf', () => {
     // A key [DEFAULT] lacks is the section's own.
     expect(confLogging('proxy-server', parseIni(base + 'log_name = proxy-1\n')).logName).toBe('proxy-1')
     // Daemons read with configparser: the section wins.
-    expect(confLogging('object-expirer', parseIni('[DEFAULT]\nlog_level = WARNING\n[object-expirer]\nlog_level = debug\n')).level).toBe('DEBUG')
+    expect(confLogging('object-expirer', parseIni('[DEFAULT]\nlog_level = WARNING\n[object-expirer]\nlog_level = debug\n')).level).toBe(
+      'DEBUG',
+    )
   })
 
   it('reads log_name from [DEFAULT] for every server in the conf', () => {
@@ -88,7 +94,12 @@ describe('where a swift server logs, from its conf', () => {
     const logging = at('log_address = /run/nowhere')
     expect(logDestination(logging, () => true)).toEqual({ kind: 'unix', address: '/run/nowhere' })
     expect(logDestination(logging, () => false)).toEqual({ kind: 'udp', host: 'localhost', port: 514, fallback: true })
-    expect(logDestination(at('log_udp_host = ::1\nlog_udp_port = 9'), () => true)).toEqual({ kind: 'udp', host: '::1', port: 9, fallback: false })
+    expect(logDestination(at('log_udp_host = ::1\nlog_udp_port = 9'), () => true)).toEqual({
+      kind: 'udp',
+      host: '::1',
+      port: 9,
+      fallback: false,
+    })
   })
 
   it('says plainly when the server has no section to read', () => {
@@ -101,9 +112,15 @@ describe('where a swift server logs, from its conf', () => {
   it('reads files and .conf.d directories from disk', () => {
     const dir = tmp.make()
     mkdirSync(join(dir, 'object-server.conf.d'))
-    writeFileSync(join(dir, 'object-server.conf.d/00.conf'), '[DEFAULT]\nlog_facility = LOG_LOCAL2\n[app:object-server]\nuse = egg:swift#object\n')
+    writeFileSync(
+      join(dir, 'object-server.conf.d/00.conf'),
+      '[DEFAULT]\nlog_facility = LOG_LOCAL2\n[app:object-server]\nuse = egg:swift#object\n',
+    )
     writeFileSync(join(dir, 'object-server.conf.d/10.conf'), '[DEFAULT]\nlog_udp_host = 127.0.0.1\nlog_udp_port = 6514\n')
-    expect(readConfLogging('object-server', join(dir, 'object-server.conf.d'))).toMatchObject({ facility: 'local2', udp: { host: '127.0.0.1', port: 6514 } })
+    expect(readConfLogging('object-server', join(dir, 'object-server.conf.d'))).toMatchObject({
+      facility: 'local2',
+      udp: { host: '127.0.0.1', port: 6514 },
+    })
   })
 
   // Swift's own code decides; this checks that we agree with it on the same confs.
@@ -111,9 +128,12 @@ describe('where a swift server logs, from its conf', () => {
     const dir = tmp.make()
     const confs: Record<string, string> = {
       'saio.conf': SAIO_OBJECT_2,
-      'named.conf': '[DEFAULT]\nlog_level = info\n[app:object-server]\nuse = egg:swift#object\nlog_name = object-server-1\nset log_level = DEBUG\n[object-replicator]\nlog_name = repl-1\nlog_facility = LOG_LOCAL5\nlog_level = ERROR\n',
-      'udp.conf': '[DEFAULT]\nlog_udp_host = 127.0.0.1\nlog_udp_port = 6514\nlog_facility = LOG_LOCAL1\n[app:proxy-server]\nuse = egg:swift#proxy\nlog_level = DEBUG\n[container-reconciler]\nlog_udp_port = 7514\nlog_level = notice\n',
-      'quirks.conf': '[DEFAULT]\nlog_facility = LOG_ERR\nlog_name = shared\n[app:account-server]\nuse = egg:swift#account\n[account-reaper]\nlog_facility = local4\nlog_level = warn\n',
+      'named.conf':
+        '[DEFAULT]\nlog_level = info\n[app:object-server]\nuse = egg:swift#object\nlog_name = object-server-1\nset log_level = DEBUG\n[object-replicator]\nlog_name = repl-1\nlog_facility = LOG_LOCAL5\nlog_level = ERROR\n',
+      'udp.conf':
+        '[DEFAULT]\nlog_udp_host = 127.0.0.1\nlog_udp_port = 6514\nlog_facility = LOG_LOCAL1\n[app:proxy-server]\nuse = egg:swift#proxy\nlog_level = DEBUG\n[container-reconciler]\nlog_udp_port = 7514\nlog_level = notice\n',
+      'quirks.conf':
+        '[DEFAULT]\nlog_facility = LOG_ERR\nlog_name = shared\n[app:account-server]\nuse = egg:swift#account\n[account-reaper]\nlog_facility = local4\nlog_level = warn\n',
     }
     for (const [name, text] of Object.entries(confs)) writeFileSync(join(dir, name), text)
     const cases: [string, string][] = [
@@ -151,7 +171,9 @@ for i, (server, path) in enumerate(json.load(sys.stdin)):
                 'dest': {'kind': 'udp', 'host': addr[0], 'port': addr[1]} if isinstance(addr, tuple) else {'kind': 'unix', 'address': addr}})
 print(json.dumps(out))
 `
-    const swift = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(cases), encoding: 'utf8' })) as unknown[]
+    const swift = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script], { input: JSON.stringify(cases), encoding: 'utf8' }),
+    ) as unknown[]
     const ours = cases.map(([server, path]) => {
       const logging = readConfLogging(server, path)
       const dest = logDestination(logging, isUnixSocket)

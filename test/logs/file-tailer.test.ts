@@ -1,4 +1,15 @@
-import { appendFileSync, closeSync, copyFileSync, mkdirSync, openSync, readdirSync, renameSync, truncateSync, writeFileSync, writeSync } from 'node:fs'
+import {
+  appendFileSync,
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tailFile, type FileTailer } from '../../electron/service/logs/file-tailer.js'
@@ -19,7 +30,8 @@ async function tail(path: string, options: { fromStart?: boolean; pollMs?: numbe
   return { lines, errors, tailer }
 }
 
-const numbered = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i} ${'x'.repeat((from + i) % 37)}`)
+const numbered = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => `line ${from + i} ${'x'.repeat((from + i) % 37)}`)
 
 /** Every expected line exactly once, and each writer's lines in the order written. */
 function expectExactlyOnce(got: string[], ...runs: string[][]) {

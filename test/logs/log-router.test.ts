@@ -32,7 +32,10 @@ function saio(extraRsyslog = ''): { root: string; rsyslog: RsyslogConfig; conf: 
   }
   put('etc/rsyslog.conf', RSYSLOG_MAIN)
   put('etc/rsyslog.d/10-swift.conf', SAIO_SWIFT + extraRsyslog)
-  put('etc/swift/proxy-server.conf', '[DEFAULT]\nbind_port = 8080\nlog_facility = LOG_LOCAL1\n\n[pipeline:main]\npipeline = proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\n')
+  put(
+    'etc/swift/proxy-server.conf',
+    '[DEFAULT]\nbind_port = 8080\nlog_facility = LOG_LOCAL1\n\n[pipeline:main]\npipeline = proxy-server\n\n[app:proxy-server]\nuse = egg:swift#proxy\n',
+  )
   put('etc/swift/object-server/1.conf', storageConf('LOG_LOCAL2'))
   put('etc/swift/object-server/2.conf', storageConf('LOG_LOCAL3'))
   put('etc/swift/object-server/3.conf', storageConf('LOG_LOCAL7'))
@@ -58,7 +61,13 @@ describe('log sources', () => {
     ]
     const plan = planLogSources({ instances, rsyslog, receiverPort: 5514, isSocket: (p) => p === '/dev/log' })
     const source = (id: string) => plan.sources.find((s) => s.instanceId === id)!
-    expect(source('proxy-server')).toMatchObject({ kind: 'file', files: [log('proxy.log')], logName: 'proxy-server', facility: 'local1', suggestedConf: null })
+    expect(source('proxy-server')).toMatchObject({
+      kind: 'file',
+      files: [log('proxy.log')],
+      logName: 'proxy-server',
+      facility: 'local1',
+      suggestedConf: null,
+    })
     expect(source('object-server.1')).toMatchObject({ kind: 'file', files: [log('storage1.log')], logName: 'object-server' })
     expect(source('object-server.1').explanation).toBe(
       `object-server.1 logs as "object-server" to facility LOCAL2 via /dev/log; rsyslog writes those lines to ${log('storage1.log')}, where lines tagged "object-server" are picked out.`,
@@ -76,11 +85,21 @@ describe('log sources', () => {
         `Adding log_udp_host and log_udp_port to the [DEFAULT] section of ${conf('object-server/3.conf')} sends them to the panel's built-in receiver on port 5514 (after a restart of the servers using that conf).`,
       suggestedConf: 'log_udp_host = 127.0.0.1\nlog_udp_port = 5514',
     })
-    expect(source('object-auditor.1')).toMatchObject({ kind: 'unknown', explanation: expect.stringContaining('has no [object-auditor] section') })
-    expect(source('account-server')).toMatchObject({ kind: 'unknown', explanation: 'account-server has no conf file, so it does not run and writes no log.' })
+    expect(source('object-auditor.1')).toMatchObject({
+      kind: 'unknown',
+      explanation: expect.stringContaining('has no [object-auditor] section'),
+    })
+    expect(source('account-server')).toMatchObject({
+      kind: 'unknown',
+      explanation: 'account-server has no conf file, so it does not run and writes no log.',
+    })
     // One tail per file, each with the tags of everyone in it.
     expect([...plan.files.keys()].sort()).toEqual([log('proxy.log'), log('storage1.log'), log('storage2.log')].sort())
-    expect(plan.files.get(log('storage1.log'))!.map((r) => r.instanceId)).toEqual(['object-server.1', 'object-replicator.1', 'container-server.1'])
+    expect(plan.files.get(log('storage1.log'))!.map((r) => r.instanceId)).toEqual([
+      'object-server.1',
+      'object-replicator.1',
+      'container-server.1',
+    ])
   })
 
   it('says when nothing listens on /dev/log, and when the receiver is off', () => {
@@ -114,7 +133,9 @@ describe('log sources', () => {
       receiverPort: null,
       isSocket: () => true,
     })
-    expect(plan.sources[0]!.explanation).toContain(`Lines tagged "object-server" in ${log('storage1.log')} may also come from object-server.2`)
+    expect(plan.sources[0]!.explanation).toContain(
+      `Lines tagged "object-server" in ${log('storage1.log')} may also come from object-server.2`,
+    )
     expect(plan.sources[1]!.explanation).toContain('may also come from object-server.1')
   })
 })
@@ -125,7 +146,10 @@ describe('log routing', () => {
     const got: RoutedLine[] = []
     const receiver = await startSyslogReceiver({ port: 0, onLine: (l) => got.push(l) })
     closers.push(receiver)
-    writeFileSync(conf('object-expirer.conf'), `[DEFAULT]\nlog_facility = LOG_LOCAL6\nlog_udp_host = 127.0.0.1\nlog_udp_port = ${receiver.port}\n[object-expirer]\n`)
+    writeFileSync(
+      conf('object-expirer.conf'),
+      `[DEFAULT]\nlog_facility = LOG_LOCAL6\nlog_udp_host = 127.0.0.1\nlog_udp_port = ${receiver.port}\n[object-expirer]\n`,
+    )
     const plan = planLogSources({
       instances: [
         { id: 'proxy-server', server: 'proxy-server', confPath: conf('proxy-server.conf') },
@@ -167,7 +191,10 @@ describe('log routing', () => {
     client.close()
 
     const texts = (id: string) => got.filter((l) => l.instanceId === id).map((l) => l.line.text)
-    await waitFor('every line', () => texts('container-server.1').length === 100 && texts('proxy-server').length === 1 && texts('object-expirer').length === 1)
+    await waitFor(
+      'every line',
+      () => texts('container-server.1').length === 100 && texts('proxy-server').length === 1 && texts('object-expirer').length === 1,
+    )
     await sleep(50)
     expect(texts('object-server.1')).toEqual(written['object-server'])
     expect(texts('object-replicator.1')).toEqual(written['object-replicator'])

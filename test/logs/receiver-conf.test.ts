@@ -28,7 +28,9 @@ use = egg:swift#object
 describe('conf change for the built-in receiver', () => {
   it('adds both lines at the end of [DEFAULT] and shows it as a unified diff', () => {
     const { newText, diff } = receiverConfPatch(CONF, '/etc/swift/object-server/1.conf', 5514)
-    expect(newText).toBe(CONF.replace('log_facility = LOG_LOCAL2\n', 'log_facility = LOG_LOCAL2\nlog_udp_host = 127.0.0.1\nlog_udp_port = 5514\n'))
+    expect(newText).toBe(
+      CONF.replace('log_facility = LOG_LOCAL2\n', 'log_facility = LOG_LOCAL2\nlog_udp_host = 127.0.0.1\nlog_udp_port = 5514\n'),
+    )
     expect(diff).toBe(
       [
         '--- /etc/swift/object-server/1.conf',
@@ -54,7 +56,9 @@ describe('conf change for the built-in receiver', () => {
     expect(withReceiverConf('# object expirer\n[object-expirer]\ninterval = 300', 6000)).toBe(
       '# object expirer\n[DEFAULT]\nlog_udp_host = 127.0.0.1\nlog_udp_port = 6000\n\n[object-expirer]\ninterval = 300',
     )
-    expect(withReceiverConf('[DEFAULT]\r\nuser = swift\r\n', 7)).toBe('[DEFAULT]\r\nuser = swift\r\nlog_udp_host = 127.0.0.1\r\nlog_udp_port = 7\r\n')
+    expect(withReceiverConf('[DEFAULT]\r\nuser = swift\r\n', 7)).toBe(
+      '[DEFAULT]\r\nuser = swift\r\nlog_udp_host = 127.0.0.1\r\nlog_udp_port = 7\r\n',
+    )
     expect(withReceiverConf('', 7)).toBe('[DEFAULT]\nlog_udp_host = 127.0.0.1\nlog_udp_port = 7\n')
   })
 

@@ -1,7 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { parseRsyslogConfig, readRsyslogConfig, routeMessage, type MessageMeta, type RsyslogConfig } from '../../electron/service/logs/rsyslog-conf.js'
+import {
+  parseRsyslogConfig,
+  readRsyslogConfig,
+  routeMessage,
+  type MessageMeta,
+  type RsyslogConfig,
+} from '../../electron/service/logs/rsyslog-conf.js'
 import { tempDirs } from './helpers.js'
 
 const tmp = tempDirs('rsyslog')
@@ -50,17 +56,28 @@ function fixture(files: Record<string, string>): { root: string; config: Rsyslog
   return { root, config }
 }
 
-const msg = (facility: MessageMeta['facility'], severity: MessageMeta['severity'], programname = 'object-server'): MessageMeta => ({ facility, severity, programname })
+const msg = (facility: MessageMeta['facility'], severity: MessageMeta['severity'], programname = 'object-server'): MessageMeta => ({
+  facility,
+  severity,
+  programname,
+})
 
 describe('rsyslog config', () => {
   it('routes the SAIO facilities to their files and stops there; the rest reach the catch-all', () => {
-    const { root, config } = fixture({ 'etc/rsyslog.conf': MAIN, 'etc/rsyslog.d/10-swift.conf': SAIO_SWIFT, 'etc/rsyslog.d/.hidden.conf': 'local7.* /x\n' })
+    const { root, config } = fixture({
+      'etc/rsyslog.conf': MAIN,
+      'etc/rsyslog.d/10-swift.conf': SAIO_SWIFT,
+      'etc/rsyslog.d/.hidden.conf': 'local7.* /x\n',
+    })
     const at = (p: string) => join(root, p)
     expect(config.files).toEqual([at('etc/rsyslog.conf'), at('etc/rsyslog.d/10-swift.conf')])
     expect(config.warnings).toEqual([])
     expect(routeMessage(config, msg('local1', 'info', 'proxy-server'))).toEqual({ files: [at('var/log/swift/proxy.log')], stopped: true })
     expect(routeMessage(config, msg('local3', 'err'))).toEqual({ files: [at('var/log/swift/storage2.log')], stopped: true })
-    expect(routeMessage(config, msg('local6', 'debug', 'object-expirer'))).toEqual({ files: [at('var/log/swift/expirer.log')], stopped: true })
+    expect(routeMessage(config, msg('local6', 'debug', 'object-expirer'))).toEqual({
+      files: [at('var/log/swift/expirer.log')],
+      stopped: true,
+    })
     // Swift's default facility is not in the SAIO rules: only the catch-all (and emerg to users, not a file).
     expect(routeMessage(config, msg('local0', 'info'))).toEqual({ files: [at('var/log/syslog')], stopped: false })
     expect(routeMessage(config, msg('local0', 'emerg'))).toEqual({ files: [at('var/log/syslog')], stopped: false })
@@ -122,7 +139,10 @@ if re_match($msg, 'x') then /var/log/never.log
     const files = (m: MessageMeta) => routeMessage(config, m)
     expect(files(msg('local0', 'info', 'object-server'))).toEqual({ files: ['/var/log/swift/object.log'], stopped: true })
     expect(files(msg('local2', 'info', 'object-replicator'))).toEqual({ files: ['/var/log/swift/local2.log'], stopped: true })
-    expect(files(msg('local2', 'err', 'object-replicator'))).toEqual({ files: ['/var/log/swift/local2.log', '/var/log/swift/local2.err'], stopped: true })
+    expect(files(msg('local2', 'err', 'object-replicator'))).toEqual({
+      files: ['/var/log/swift/local2.log', '/var/log/swift/local2.err'],
+      stopped: true,
+    })
     expect(files(msg('local3', 'info', 'object-updater'))).toEqual({ files: ['/var/log/updater.log', '/var/log/all.log'], stopped: false })
     expect(files(msg('local2', 'info', 'object-auditor'))).toEqual({ files: ['/var/log/auditor.log'], stopped: true })
     expect(files(msg('local0', 'info', 'xyz'))).toEqual({ files: ['/var/log/no-o.log', '/var/log/all.log'], stopped: false })

@@ -34,7 +34,12 @@ describe('syslog lines', () => {
       tag: 'object-server-1',
       text: 'STDERR: boom #012Traceback',
     })
-    expect(parseSyslogLine('<11>Jan  5 12:00:00 host cron[1]: x', NOW)).toMatchObject({ facility: 'user', severity: 'err', tag: 'cron', pid: 1 })
+    expect(parseSyslogLine('<11>Jan  5 12:00:00 host cron[1]: x', NOW)).toMatchObject({
+      facility: 'user',
+      severity: 'err',
+      tag: 'cron',
+      pid: 1,
+    })
   })
 
   it('keeps a line without a tag whole', () => {

@@ -29,7 +29,8 @@ async function receiver(routes = ROUTES) {
 
 async function send(port: number, datagrams: string[]) {
   const client = createSocket('udp4')
-  for (const d of datagrams) await new Promise<void>((resolve, reject) => client.send(d, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())))
+  for (const d of datagrams)
+    await new Promise<void>((resolve, reject) => client.send(d, port, '127.0.0.1', (e) => (e ? reject(e) : resolve())))
   client.close()
 }
 
@@ -89,7 +90,10 @@ log.error('ERROR __call__ error with GET')
 `
     await run('/usr/bin/python3', ['-c', script, String(r.port)])
     await waitFor('41 lines', () => got.length === 41)
-    expect(textsOf(got, 'object-server.1')).toEqual([...Array.from({ length: 40 }, (_, i) => `GET /sdb1/${i}/AUTH_test/c/o 200`), 'ERROR __call__ error with GET'])
+    expect(textsOf(got, 'object-server.1')).toEqual([
+      ...Array.from({ length: 40 }, (_, i) => `GET /sdb1/${i}/AUTH_test/c/o 200`),
+      'ERROR __call__ error with GET',
+    ])
   })
 
   it.runIf(existsSync('/usr/lib/python3/dist-packages/swift/common/utils.py'))("gets lines from swift's own get_logger", async () => {

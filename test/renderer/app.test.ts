@@ -26,7 +26,13 @@ describe('the panel', () => {
     const { w, fake } = await mountApp()
     const health = w.get('[role="status"][aria-label="Overall health"]')
     expect(health.text()).toBe('2 of 4 running')
-    fake.emit('services:changed', snapshot([...SAIO().slice(0, 3), inst('object-replicator.1', 'running'), inst('object-auditor', 'unconfigured')], { seq: 2, takenAt: 2 }))
+    fake.emit(
+      'services:changed',
+      snapshot([...SAIO().slice(0, 3), inst('object-replicator.1', 'running'), inst('object-auditor', 'unconfigured')], {
+        seq: 2,
+        takenAt: 2,
+      }),
+    )
     await nextTick()
     expect(health.text()).toBe('3 of 4 running')
     expect(w.text()).toContain('/etc/swift · /var/run/swift')
@@ -36,15 +42,29 @@ describe('the panel', () => {
     const { w } = await mountApp({
       'services:snapshot': snapshot([], {
         problems: [
-          { code: 'no-configs', message: 'No Swift configs found.', hint: 'Create proxy-server.conf or point the profile at your swift dir.', paths: ['/etc/swift/proxy-server.conf', '/etc/swift/proxy-server/*.conf'] },
-          { code: 'run-dir-permission', message: 'Cannot write to the run dir.', hint: 'Give yourself write access: sudo chown $USER /var/run/swift', paths: ['/var/run/swift'] },
+          {
+            code: 'no-configs',
+            message: 'No Swift configs found.',
+            hint: 'Create proxy-server.conf or point the profile at your swift dir.',
+            paths: ['/etc/swift/proxy-server.conf', '/etc/swift/proxy-server/*.conf'],
+          },
+          {
+            code: 'run-dir-permission',
+            message: 'Cannot write to the run dir.',
+            hint: 'Give yourself write access: sudo chown $USER /var/run/swift',
+            paths: ['/var/run/swift'],
+          },
         ],
       }),
     })
     const problems = w.get('section[aria-label="Problems"]')
     expect(problems.findAll('[role="alert"]')).toHaveLength(2)
     expect(problems.text()).toContain('No Swift configs found.')
-    expect(problems.findAll('code').map((c) => c.text())).toEqual(['/etc/swift/proxy-server.conf', '/etc/swift/proxy-server/*.conf', '/var/run/swift'])
+    expect(problems.findAll('code').map((c) => c.text())).toEqual([
+      '/etc/swift/proxy-server.conf',
+      '/etc/swift/proxy-server/*.conf',
+      '/var/run/swift',
+    ])
     expect(problems.text()).toContain('sudo chown $USER /var/run/swift')
     await problems.findAll('button')[0]!.trigger('click')
     await nextTick()
@@ -73,7 +93,14 @@ describe('the panel', () => {
   it('shows notifications as toasts for a while, and all of them in a list', async () => {
     vi.useFakeTimers()
     const { w, fake } = await mountApp()
-    fake.emit('notify', { id: 'n1', ts: Date.now(), level: 'error', title: 'proxy-server crashed', body: 'It stopped without a stop command.', instanceId: 'proxy-server' })
+    fake.emit('notify', {
+      id: 'n1',
+      ts: Date.now(),
+      level: 'error',
+      title: 'proxy-server crashed',
+      body: 'It stopped without a stop command.',
+      instanceId: 'proxy-server',
+    })
     await nextTick()
     const toasts = w.get('[role="region"][aria-label="Notifications"]')
     expect(toasts.text()).toContain('proxy-server crashed')

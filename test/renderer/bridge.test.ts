@@ -69,7 +69,10 @@ describe('WebSocket bridge', () => {
     last().open()
     const pending = bridge.invoke('services:snapshot', undefined)
     last().drop()
-    expect(await pending).toEqual({ ok: false, error: { code: 'failed', message: 'The connection to the panel host was lost; reconnecting.' } })
+    expect(await pending).toEqual({
+      ok: false,
+      error: { code: 'failed', message: 'The connection to the panel host was lost; reconnecting.' },
+    })
     expect(states).toEqual(['connecting', 'open', 'closed'])
 
     // each failed attempt waits about twice as long (with jitter) before the next

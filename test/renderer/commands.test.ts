@@ -59,7 +59,11 @@ describe('commands store', () => {
     const commands = useCommandsStore()
     expect(await commands.run('start', ['nope'])).toBeNull()
     expect(commands.runs).toEqual([])
-    expect(useNotificationsStore().all[0]).toMatchObject({ level: 'error', title: 'Could not run swift-init nope start', body: 'targets[0]: does not match' })
+    expect(useNotificationsStore().all[0]).toMatchObject({
+      level: 'error',
+      title: 'Could not run swift-init nope start',
+      body: 'targets[0]: does not match',
+    })
   })
 
   it('keeps a bounded tail of a long output', () => {
@@ -69,7 +73,8 @@ describe('commands store', () => {
     fake.emit('commands:done', { commandId: 'x', command: 'status', targets: ['all'], exitCode: 0 })
     const run = commands.runs[0]!
     run.exitCode = null
-    for (let k = 0; k < 30; k++) fake.emit('commands:output', { commandId: 'x', lines: Array.from({ length: 100 }, (_, n) => `l${k * 100 + n}`) })
+    for (let k = 0; k < 30; k++)
+      fake.emit('commands:output', { commandId: 'x', lines: Array.from({ length: 100 }, (_, n) => `l${k * 100 + n}`) })
     expect(run.lines).toHaveLength(2000)
     expect(run.dropped).toBe(1000)
     expect(run.lines.at(-1)).toBe('l2999')

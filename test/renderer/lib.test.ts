@@ -50,7 +50,11 @@ describe('ANSI', () => {
       ['hello', null],
     ])
     expect(text(s)).toBe('say Hello (x) hello')
-    expect(segments('a (x) b', searchPattern('(x)')).filter((x) => x.hit).map((x) => x.text)).toEqual(['(x)'])
+    expect(
+      segments('a (x) b', searchPattern('(x)'))
+        .filter((x) => x.hit)
+        .map((x) => x.text),
+    ).toEqual(['(x)'])
     expect(searchPattern('')).toBeNull()
   })
 })
@@ -124,7 +128,10 @@ describe('LogView', () => {
 
   it('merges instances by time, also when a late line lands before the newest shown', () => {
     const r = rings(100)
-    r.push('a', lines(1, 3, { ts: 10 }).map((l, k) => ({ ...l, ts: 10 + k * 10, text: `a${k}` })))
+    r.push(
+      'a',
+      lines(1, 3, { ts: 10 }).map((l, k) => ({ ...l, ts: 10 + k * 10, text: `a${k}` })),
+    )
     r.push('b', [{ ...lines(1, 1)[0]!, ts: 15, text: 'b0' }])
     const v = new LogView(['a', 'b'], everything, r.ring)
     expect(texts(v)).toEqual(['a0', 'b0', 'a1', 'a2'])
@@ -136,8 +143,16 @@ describe('LogView', () => {
 
   it('filters by source, stream and search, on what is there and on what comes', () => {
     const r = rings(100)
-    r.push('a', [...lines(1, 2, { source: 'startup' }), ...lines(3, 2, { source: 'file', stream: 'log' }), { ...lines(5, 1)[0]!, text: '\x1b[31mline\x1b[0m 5' }])
-    const v = new LogView(['a'], { sources: new Set(['file', 'attached']), streams: new Set(ALL_STREAMS), pattern: searchPattern('LINE 5') }, r.ring)
+    r.push('a', [
+      ...lines(1, 2, { source: 'startup' }),
+      ...lines(3, 2, { source: 'file', stream: 'log' }),
+      { ...lines(5, 1)[0]!, text: '\x1b[31mline\x1b[0m 5' },
+    ])
+    const v = new LogView(
+      ['a'],
+      { sources: new Set(['file', 'attached']), streams: new Set(ALL_STREAMS), pattern: searchPattern('LINE 5') },
+      r.ring,
+    )
     expect(texts(v)).toEqual(['\x1b[31mline\x1b[0m 5'])
     const w = new LogView(['a'], { sources: new Set(ALL_SOURCES), streams: new Set(['log']), pattern: null }, r.ring)
     expect(texts(w)).toEqual(['line 3', 'line 4'])
@@ -162,10 +177,19 @@ describe('LogView', () => {
   it('drops evicted lines spread through a merged view once they are worth a pass', () => {
     const r = rings(100)
     // a is chatty, b slow: a's evicted lines sit between b's
-    r.push('b', lines(1, 100).map((l) => ({ ...l, ts: l.seq * 100, text: `b${l.seq}` })))
-    r.push('a', lines(1, 100).map((l) => ({ ...l, ts: l.seq * 100 + 50, text: `a${l.seq}` })))
+    r.push(
+      'b',
+      lines(1, 100).map((l) => ({ ...l, ts: l.seq * 100, text: `b${l.seq}` })),
+    )
+    r.push(
+      'a',
+      lines(1, 100).map((l) => ({ ...l, ts: l.seq * 100 + 50, text: `a${l.seq}` })),
+    )
     const v = new LogView(['a', 'b'], everything, r.ring)
-    r.push('a', lines(101, 100).map((l) => ({ ...l, ts: 100_000 + l.seq, text: `a${l.seq}` })))
+    r.push(
+      'a',
+      lines(101, 100).map((l) => ({ ...l, ts: 100_000 + l.seq, text: `a${l.seq}` })),
+    )
     v.update()
     expect(v.length).toBe(200)
     expect(texts(v).filter((t) => t.startsWith('a'))).toEqual(lines(101, 100).map((l) => `a${l.seq}`))

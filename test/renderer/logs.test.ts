@@ -21,7 +21,13 @@ describe('logs store', () => {
     logs.listen()
     fake.emit('logs:lines', { batches: [{ instanceId: 'a', lines: lines(1, 10) }] })
     const ring = logs.rings.get('a')!
-    for (let b = 0; b < 30; b++) fake.emit('logs:lines', { batches: [{ instanceId: 'a', lines: lines(11 + b * 100, 100) }, { instanceId: 'b', lines: lines(1 + b, 1) }] })
+    for (let b = 0; b < 30; b++)
+      fake.emit('logs:lines', {
+        batches: [
+          { instanceId: 'a', lines: lines(11 + b * 100, 100) },
+          { instanceId: 'b', lines: lines(1 + b, 1) },
+        ],
+      })
     // the same buffer all along: no copy per batch
     expect(logs.rings.get('a')).toBe(ring)
     expect(ring.length).toBe(1000)
@@ -62,7 +68,11 @@ describe('logs store', () => {
     let answer!: () => void
     const { fake } = setup({
       'logs:get': ({ instanceIds }) =>
-        new Promise((resolve) => (answer = () => resolve({ ok: true, value: { lines: lines(1, 3).map((l) => ({ ...l, instanceId: instanceIds[0]! })), dropped: 7 } }))),
+        new Promise(
+          (resolve) =>
+            (answer = () =>
+              resolve({ ok: true, value: { lines: lines(1, 3).map((l) => ({ ...l, instanceId: instanceIds[0]! })), dropped: 7 } })),
+        ),
     })
     const logs = useLogsStore()
     logs.listen()
@@ -83,7 +93,11 @@ function mountLogs(ids: string[], answers: Answers = {}) {
   const { fake, pinia } = setup(answers)
   const logs = useLogsStore()
   logs.listen()
-  const w = mount(LogsView, { props: { ids, title: ids.join(', ') }, global: { plugins: [pinia], stubs: { teleport: true } }, attachTo: document.body })
+  const w = mount(LogsView, {
+    props: { ids, title: ids.join(', ') },
+    global: { plugins: [pinia], stubs: { teleport: true } },
+    attachTo: document.body,
+  })
   return { w, fake, logs, viewport: () => w.get('.viewport').element as HTMLElement }
 }
 const shownTexts = (w: ReturnType<typeof mountLogs>['w']) => w.findAll('.line .text').map((l) => l.text())
@@ -155,7 +169,13 @@ describe('logs view', () => {
     const { w, fake } = mountLogs(['a', 'b'])
     fake.emit('logs:lines', {
       batches: [
-        { instanceId: 'a', lines: [{ seq: 1, ts: 1, source: 'startup', stream: 'stdout', text: 'Starting proxy' }, { seq: 2, ts: 3, source: 'file', stream: 'log', text: 'GET /v1/AUTH_test 200' }] },
+        {
+          instanceId: 'a',
+          lines: [
+            { seq: 1, ts: 1, source: 'startup', stream: 'stdout', text: 'Starting proxy' },
+            { seq: 2, ts: 3, source: 'file', stream: 'log', text: 'GET /v1/AUTH_test 200' },
+          ],
+        },
         { instanceId: 'b', lines: [{ seq: 1, ts: 2, source: 'receiver', stream: 'log', text: 'ERROR \x1b[31mget\x1b[0m failed' }] },
       ],
     })
@@ -184,7 +204,14 @@ describe('logs view', () => {
 
   it('never renders a line as HTML', async () => {
     const { w, fake } = mountLogs(['a'])
-    fake.emit('logs:lines', { batches: [{ instanceId: 'a', lines: [{ seq: 1, ts: 1, source: 'attached', stream: 'stderr', text: '<img src=x onerror=alert(1)>\x1b[1m<b>bold</b>' }] }] })
+    fake.emit('logs:lines', {
+      batches: [
+        {
+          instanceId: 'a',
+          lines: [{ seq: 1, ts: 1, source: 'attached', stream: 'stderr', text: '<img src=x onerror=alert(1)>\x1b[1m<b>bold</b>' }],
+        },
+      ],
+    })
     await nextTick()
     expect(w.find('.line img').exists()).toBe(false)
     expect(w.get('.line .text').text()).toBe('<img src=x onerror=alert(1)><b>bold</b>')
@@ -192,11 +219,32 @@ describe('logs view', () => {
   })
 
   it('says where each instance logs, and plainly when it cannot tell, with the conf lines; edits only after the diff', async () => {
-    const unknown: LogSourceInfo = { instanceId: 'object-server.1', kind: 'unknown', files: [], logName: 'object-server', facility: 'LOG_LOCAL0', explanation: 'No syslog daemon listens on /dev/log.', suggestedConf: 'log_udp_host = 127.0.0.1\nlog_udp_port = 5140' }
-    const file: LogSourceInfo = { instanceId: 'proxy-server', kind: 'file', files: ['/var/log/swift/proxy.log'], logName: 'proxy-server', facility: 'LOG_LOCAL1', explanation: 'rsyslog writes local1 to /var/log/swift/proxy.log', suggestedConf: null }
+    const unknown: LogSourceInfo = {
+      instanceId: 'object-server.1',
+      kind: 'unknown',
+      files: [],
+      logName: 'object-server',
+      facility: 'LOG_LOCAL0',
+      explanation: 'No syslog daemon listens on /dev/log.',
+      suggestedConf: 'log_udp_host = 127.0.0.1\nlog_udp_port = 5140',
+    }
+    const file: LogSourceInfo = {
+      instanceId: 'proxy-server',
+      kind: 'file',
+      files: ['/var/log/swift/proxy.log'],
+      logName: 'proxy-server',
+      facility: 'LOG_LOCAL1',
+      explanation: 'rsyslog writes local1 to /var/log/swift/proxy.log',
+      suggestedConf: null,
+    }
     const { w, fake } = mountLogs(['object-server.1', 'proxy-server'], {
       'logs:sources': [unknown, file],
-      'logs:conf-edit': { file: '/etc/swift/object-server/1.conf', diff: '+log_udp_port = 5140', originalHash: 'ab'.repeat(16), takesEffect: true },
+      'logs:conf-edit': {
+        file: '/etc/swift/object-server/1.conf',
+        diff: '+log_udp_port = 5140',
+        originalHash: 'ab'.repeat(16),
+        takesEffect: true,
+      },
       'logs:conf-apply': { file: '/etc/swift/object-server/1.conf' },
     })
     await vi.waitFor(() => expect(w.text()).toContain('No syslog daemon listens on /dev/log.'))
@@ -215,7 +263,14 @@ describe('logs view', () => {
 
   it('copies and saves the lines shown as plain text', async () => {
     const { w, fake } = mountLogs(['a'])
-    fake.emit('logs:lines', { batches: [{ instanceId: 'a', lines: [{ seq: 1, ts: Date.UTC(2026, 0, 2, 3, 4, 5, 6), source: 'file', stream: 'log', text: '\x1b[32mok\x1b[0m' }] }] })
+    fake.emit('logs:lines', {
+      batches: [
+        {
+          instanceId: 'a',
+          lines: [{ seq: 1, ts: Date.UTC(2026, 0, 2, 3, 4, 5, 6), source: 'file', stream: 'log', text: '\x1b[32mok\x1b[0m' }],
+        },
+      ],
+    })
     await nextTick()
     const writeText = vi.fn(async () => {})
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })

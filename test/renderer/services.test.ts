@@ -38,7 +38,9 @@ describe('services table', () => {
   })
 
   it('shows pid, memory, workers, exit code and paths relative to their folders, with copy buttons', () => {
-    const { w } = mountTable([inst('proxy-server', 'running', { pid: 4242, rssBytes: 3 * 1024 * 1024, cpuPercent: 1.25, workers: [1, 2], lastExitCode: 0 })])
+    const { w } = mountTable([
+      inst('proxy-server', 'running', { pid: 4242, rssBytes: 3 * 1024 * 1024, cpuPercent: 1.25, workers: [1, 2], lastExitCode: 0 }),
+    ])
     const row = w.get('tr.row')
     expect(row.text()).toContain('4242')
     expect(row.text()).toContain('3.0 MiB')
@@ -295,7 +297,12 @@ describe('services store', () => {
     const s = useServicesStore()
     s.accept(snapshot(SAIO()))
     const before = s.instances
-    s.accept(snapshot(SAIO().map((i) => (i.id === 'proxy-server' ? { ...i, state: 'stopped' as const } : i)), { seq: 2, takenAt: 2 }))
+    s.accept(
+      snapshot(
+        SAIO().map((i) => (i.id === 'proxy-server' ? { ...i, state: 'stopped' as const } : i)),
+        { seq: 2, takenAt: 2 },
+      ),
+    )
     expect(s.instances[0]).not.toBe(before[0])
     expect(s.instances.slice(1).every((i, k) => i === before[k + 1])).toBe(true)
   })

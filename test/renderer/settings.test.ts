@@ -25,7 +25,10 @@ describe('settings validation', () => {
   it('says in words what the service would refuse', () => {
     expect(settingsProblem(settings())).toBeNull()
     expect(settingsProblem(settings({ killWait: 5000 }))).toEqual({ field: 'killWait', message: 'expected an integer in 0..3600' })
-    expect(settingsProblem(settings({ refreshIntervalMs: '' as never }))).toEqual({ field: 'refreshIntervalMs', message: 'expected an integer in 100..60000' })
+    expect(settingsProblem(settings({ refreshIntervalMs: '' as never }))).toEqual({
+      field: 'refreshIntervalMs',
+      message: 'expected an integer in 100..60000',
+    })
     const s = settings()
     s.profiles[0]!.runDir = 'run'
     expect(settingsProblem(s)).toEqual({ field: 'profiles[0].runDir', message: 'must be an absolute path' })
@@ -45,7 +48,9 @@ describe('settings dialog', () => {
       '/var/run/swift': { ok: true, message: 'OK.' },
       '/srv/no': { ok: false, message: 'No such directory.' },
     }
-    const { w, fake } = mountDialog(settings(), { 'settings:check-path': ({ path }) => ({ ok: true, value: answers[path] ?? { ok: false, message: `checked ${path}` } }) })
+    const { w, fake } = mountDialog(settings(), {
+      'settings:check-path': ({ path }) => ({ ok: true, value: answers[path] ?? { ok: false, message: `checked ${path}` } }),
+    })
     await settle()
     expect(w.get('#check-swiftDir').text()).toBe('7 configs found.')
     expect(w.get('#check-runDir').text()).toBe('OK.')
@@ -80,11 +85,17 @@ describe('settings dialog', () => {
   it('edits profiles, PATH entries, log files and the rest, and saves them through the bridge', async () => {
     const { w, fake } = mountDialog()
     await settle()
-    await w.findAll('button').find((b) => b.text() === 'Add profile')!.trigger('click')
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Add profile')!
+      .trigger('click')
     await w.get('input[aria-label="Profile name"]').setValue('cluster B')
     await w.get('input[aria-label="Swift dir"]').setValue('/srv/b/etc')
     await w.get('textarea').setValue('/srv/b/bin')
-    await w.findAll('button').find((b) => b.text() === 'Add log file')!.trigger('click')
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Add log file')!
+      .trigger('click')
     await w.get('select[aria-label="Server of log file 1"]').setValue('object-server')
     await w.get('input[aria-label="Log file 1"]').setValue('/srv/b/log/object.log')
     await settle()
@@ -103,7 +114,13 @@ describe('settings dialog', () => {
         strict: true,
         profiles: [
           { name: 'default', swiftDir: '/etc/swift', runDir: '/var/run/swift', extraPath: [], logFiles: {} },
-          { name: 'cluster B', swiftDir: '/srv/b/etc', runDir: '/var/run/swift', extraPath: ['/srv/b/bin'], logFiles: { 'object-server': ['/srv/b/log/object.log'] } },
+          {
+            name: 'cluster B',
+            swiftDir: '/srv/b/etc',
+            runDir: '/var/run/swift',
+            extraPath: ['/srv/b/bin'],
+            logFiles: { 'object-server': ['/srv/b/log/object.log'] },
+          },
         ],
       }),
     )
@@ -112,7 +129,10 @@ describe('settings dialog', () => {
   })
 
   it('switches between profiles and removes one', async () => {
-    const two = settings({ profiles: [settings().profiles[0]!, { name: 'b', swiftDir: '/b', runDir: '/b/run', extraPath: ['/b/bin'], logFiles: {} }], activeProfile: 'b' })
+    const two = settings({
+      profiles: [settings().profiles[0]!, { name: 'b', swiftDir: '/b', runDir: '/b/run', extraPath: ['/b/bin'], logFiles: {} }],
+      activeProfile: 'b',
+    })
     const { w, fake } = mountDialog(two)
     await settle()
     expect((w.get('input[aria-label="Swift dir"]').element as HTMLInputElement).value).toBe('/b')
@@ -126,7 +146,9 @@ describe('settings dialog', () => {
   })
 
   it('stays open and says why when the service refuses', async () => {
-    const { w } = mountDialog(settings(), { 'settings:set': () => ({ ok: false, error: { code: 'failed', message: 'cannot write settings.json' } }) })
+    const { w } = mountDialog(settings(), {
+      'settings:set': () => ({ ok: false, error: { code: 'failed', message: 'cannot write settings.json' } }),
+    })
     await settle()
     await w.get('form').trigger('submit')
     await flushPromises()

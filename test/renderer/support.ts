@@ -16,12 +16,26 @@ const scrolling = (el: Element) => el.classList.contains('viewport') || el.class
 /** The content height: a viewport's first child sets it (the virtual list's spacer). */
 const contentHeight = (el: Element) => parseFloat((el.firstElementChild as HTMLElement | null)?.style.height ?? '') || 0
 Object.defineProperties(HTMLElement.prototype, {
-  clientHeight: { configurable: true, get(this: HTMLElement) { return scrolling(this) ? VIEW_HEIGHT : 0 } },
-  scrollHeight: { configurable: true, get(this: HTMLElement) { return contentHeight(this) } },
+  clientHeight: {
+    configurable: true,
+    get(this: HTMLElement) {
+      return scrolling(this) ? VIEW_HEIGHT : 0
+    },
+  },
+  scrollHeight: {
+    configurable: true,
+    get(this: HTMLElement) {
+      return contentHeight(this)
+    },
+  },
   scrollTop: {
     configurable: true,
-    get(this: HTMLElement) { return scrolls.get(this) ?? 0 },
-    set(this: HTMLElement, v: number) { scrolls.set(this, Math.max(0, Math.min(v, this.scrollHeight - this.clientHeight))) },
+    get(this: HTMLElement) {
+      return scrolls.get(this) ?? 0
+    },
+    set(this: HTMLElement, v: number) {
+      scrolls.set(this, Math.max(0, Math.min(v, this.scrollHeight - this.clientHeight)))
+    },
   },
 })
 globalThis.ResizeObserver ??= class {
@@ -78,7 +92,12 @@ export const snapshot = (instances: InstanceInfo[], more: Partial<Snapshot> = {}
 })
 
 /** A SAIO-like set: proxy, two object servers, an object replicator. */
-export const SAIO = () => [inst('proxy-server', 'running'), inst('object-server.1', 'running'), inst('object-server.2', 'stopped'), inst('object-replicator.1', 'crashed')]
+export const SAIO = () => [
+  inst('proxy-server', 'running'),
+  inst('object-server.1', 'running'),
+  inst('object-server.2', 'stopped'),
+  inst('object-replicator.1', 'crashed'),
+]
 
 export const settings = (more: Partial<Settings> = {}): Settings => ({
   profiles: [{ name: 'default', swiftDir: '/etc/swift', runDir: '/var/run/swift', extraPath: [], logFiles: {} }],
@@ -93,7 +112,14 @@ export const settings = (more: Partial<Settings> = {}): Settings => ({
 })
 
 export const lines = (from: number, count: number, more: Partial<LogLine> = {}): LogLine[] =>
-  Array.from({ length: count }, (_, k) => ({ seq: from + k, ts: from + k, source: 'attached', stream: 'stdout', text: `line ${from + k}`, ...more }))
+  Array.from({ length: count }, (_, k) => ({
+    seq: from + k,
+    ts: from + k,
+    source: 'attached',
+    stream: 'stdout',
+    text: `line ${from + k}`,
+    ...more,
+  }))
 
 // mounted components (some attached to document.body) do not outlive their test
 enableAutoUnmount(afterEach)

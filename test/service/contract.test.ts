@@ -26,7 +26,14 @@ async function freeUdpPort(): Promise<number> {
 beforeAll(async () => {
   f = makeFixture({ binaries: ['proxy-server'], confs: { 'proxy-server.conf': '[DEFAULT]\n[app:proxy-server]\nuse = egg:swift#proxy\n' } })
   process.env.PATH = f.env.PATH
-  service = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser', rsyslogPath: join(f.root, 'rsyslog.conf') })
+  service = new SupervisorService({
+    settingsPath: null,
+    swiftDir: f.etc,
+    runDir: f.run,
+    version: 'test',
+    transport: 'browser',
+    rsyslogPath: join(f.root, 'rsyslog.conf'),
+  })
   await service.start()
   bridge = inMemoryBridge(service)
 })
@@ -42,12 +49,20 @@ const cases: { [C in RequestChannel]: { valid: RequestOf<C>; gives: 'ok' | Error
   'services:snapshot': { valid: undefined, gives: 'ok', invalid: { x: 1 } },
   'commands:run': { valid: { command: 'status', targets: ['proxy'] }, gives: 'ok', invalid: { command: 'status', targets: ['../x'] } },
   'instances:attach': { valid: { instanceId: 'object-server.9' }, gives: 'not-found', invalid: { instanceId: 'Proxy Server' } },
-  'logs:get': { valid: { instanceIds: ['proxy-server'], afterSeq: 0, limit: 10 }, gives: 'ok', invalid: { instanceIds: ['proxy-server'], limit: 0 } },
+  'logs:get': {
+    valid: { instanceIds: ['proxy-server'], afterSeq: 0, limit: 10 },
+    gives: 'ok',
+    invalid: { instanceIds: ['proxy-server'], limit: 0 },
+  },
   'logs:clear': { valid: { instanceIds: ['proxy-server'] }, gives: 'ok', invalid: { instanceIds: 'proxy-server' } },
   'logs:sources': { valid: { instanceIds: ['proxy-server'] }, gives: 'ok', invalid: { instanceIds: [null] } },
   // the built-in receiver is off
   'logs:conf-edit': { valid: { instanceId: 'proxy-server' }, gives: 'failed', invalid: {} },
-  'logs:conf-apply': { valid: { instanceId: 'proxy-server', originalHash: 'ab'.repeat(32) }, gives: 'failed', invalid: { instanceId: 'proxy-server', originalHash: 'xyz' } },
+  'logs:conf-apply': {
+    valid: { instanceId: 'proxy-server', originalHash: 'ab'.repeat(32) },
+    gives: 'failed',
+    invalid: { instanceId: 'proxy-server', originalHash: 'xyz' },
+  },
   'settings:get': { valid: undefined, gives: 'ok', invalid: 'please' },
   'settings:set': { valid: null as never, gives: 'ok', invalid: { profiles: [] } },
   'settings:check-path': { valid: { path: '/tmp', kind: 'swift-dir' }, gives: 'ok', invalid: { path: '/tmp', kind: 'home-dir' } },
@@ -81,7 +96,10 @@ describe('the contract over the in-memory transport', () => {
   it('refuses senders the transport does not allow, before anything else', async () => {
     const allowOnly = createDispatcher<{ url: string }>(service.handlers, (s) => s?.url === 'app://panel')
     expect(await allowOnly('app:info', undefined, { url: 'app://panel' })).toMatchObject({ ok: true })
-    expect(await allowOnly('app:info', undefined, { url: 'https://evil.example' })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await allowOnly('app:info', undefined, { url: 'https://evil.example' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
     expect(await allowOnly('nope', undefined, undefined)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     const broken = createDispatcher(service.handlers, () => {
       throw new Error('boom')
@@ -94,7 +112,11 @@ describe('the contract over the in-memory transport', () => {
     const off = bridge.on('services:changed', (s) => snapshots.push(s))
     const r = await bridge.invoke('commands:run', { command: 'start', targets: ['proxy'] })
     expect(r.ok).toBe(true)
-    await waitFor(() => snapshots.some((s) => s.instances.some((i) => i.id === 'proxy-server' && i.state === 'running')), 15_000, 'proxy running')
+    await waitFor(
+      () => snapshots.some((s) => s.instances.some((i) => i.id === 'proxy-server' && i.state === 'running')),
+      15_000,
+      'proxy running',
+    )
     off()
     const seen = snapshots.length
     snapshots[0]!.instances.length = 0
@@ -122,8 +144,13 @@ describe('the contract over the in-memory transport', () => {
     if (!edit.ok) throw new Error(edit.error.message)
     expect(edit.value).toMatchObject({ file: join(f.etc, 'proxy-server.conf'), takesEffect: true })
     expect(edit.value.diff).toContain(`+log_udp_port = ${port}`)
-    expect(await bridge.invoke('logs:conf-apply', { instanceId: 'proxy-server', originalHash: 'ab'.repeat(32) })).toMatchObject({ ok: false, error: { code: 'failed' } })
-    expect(await bridge.invoke('logs:conf-apply', { instanceId: 'proxy-server', originalHash: edit.value.originalHash })).toMatchObject({ ok: true })
+    expect(await bridge.invoke('logs:conf-apply', { instanceId: 'proxy-server', originalHash: 'ab'.repeat(32) })).toMatchObject({
+      ok: false,
+      error: { code: 'failed' },
+    })
+    expect(await bridge.invoke('logs:conf-apply', { instanceId: 'proxy-server', originalHash: edit.value.originalHash })).toMatchObject({
+      ok: true,
+    })
     expect(readFileSync(join(f.etc, 'proxy-server.conf'), 'utf8')).toContain(`log_udp_port = ${port}`)
     const sources = await bridge.invoke('logs:sources', { instanceIds: ['proxy-server'] })
     expect(sources.ok && sources.value[0]!.kind).toBe('receiver')

@@ -35,7 +35,10 @@ describe('EventBatcher', () => {
     vi.advanceTimersByTime(100)
     expect(sent).toHaveLength(1)
     const { batches } = sent[0]!.payload as { batches: { instanceId: string; lines: { seq: number }[] }[] }
-    expect(batches.map((b) => [b.instanceId, b.lines.length])).toEqual([['a', 150], ['b', 150]])
+    expect(batches.map((b) => [b.instanceId, b.lines.length])).toEqual([
+      ['a', 150],
+      ['b', 150],
+    ])
     expect(batches[0]!.lines.map((l) => l.seq)).toEqual(Array.from({ length: 150 }, (_, i) => 2 * i + 1))
   })
 

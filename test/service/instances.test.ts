@@ -31,7 +31,11 @@ describe('InstanceModel', () => {
     putRunFile(f, 'proxy-server.pid', '4194000\n')
     // pid 1 is init, not an object server
     putRunFile(f, 'object-server.pid', '1\n')
-    expect(model(f).snapshot().instances.map((i) => [i.id, i.state, i.pid])).toEqual([
+    expect(
+      model(f)
+        .snapshot()
+        .instances.map((i) => [i.id, i.state, i.pid]),
+    ).toEqual([
       ['proxy-server', 'dead', null],
       ['object-server', 'dead', null],
     ])
@@ -61,7 +65,11 @@ describe('InstanceModel', () => {
     mkdirSync(f.run)
     chmodSync(f.run, 0o500)
     try {
-      expect(model(f).snapshot().problems.map((p) => p.code)).toEqual(['run-dir-permission'])
+      expect(
+        model(f)
+          .snapshot()
+          .problems.map((p) => p.code),
+      ).toEqual(['run-dir-permission'])
     } finally {
       chmodSync(f.run, 0o755)
     }

@@ -37,7 +37,11 @@ describe('LogBuffers', () => {
     append(logs, 'a', 'a1', 1)
     append(logs, 'b', 'b2', 2)
     append(logs, 'a', 'a3', 3)
-    expect(logs.get(['a', 'b']).lines.map((l) => [l.instanceId, l.text])).toEqual([['a', 'a1'], ['b', 'b2'], ['a', 'a3']])
+    expect(logs.get(['a', 'b']).lines.map((l) => [l.instanceId, l.text])).toEqual([
+      ['a', 'a1'],
+      ['b', 'b2'],
+      ['a', 'a3'],
+    ])
     expect(logs.get(['a', 'b'], 0, 2).lines.map((l) => l.text)).toEqual(['b2', 'a3'])
     logs.clear(['a'])
     expect(logs.get(['a', 'b']).lines.map((l) => l.text)).toEqual(['b2'])

@@ -22,7 +22,14 @@ async function setup(confs = SAIO_CONFS, refreshIntervalMs = 200) {
   f = makeFixture({ binaries: [...MAIN, 'object-replicator'], confs })
   process.env.PATH = f.env.PATH
   // no rsyslog config: log sources do not depend on this machine's
-  service = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser', rsyslogPath: join(f.root, 'rsyslog.conf') })
+  service = new SupervisorService({
+    settingsPath: null,
+    swiftDir: f.etc,
+    runDir: f.run,
+    version: 'test',
+    transport: 'browser',
+    rsyslogPath: join(f.root, 'rsyslog.conf'),
+  })
   await service.handlers['settings:set']({ ...(await service.handlers['settings:get'](undefined)), refreshIntervalMs })
   await service.start()
   const events: { channel: EventChannel; payload: unknown }[] = []
@@ -33,8 +40,7 @@ async function setup(confs = SAIO_CONFS, refreshIntervalMs = 200) {
 const byId = (s: SupervisorService, id: string): InstanceInfo => s.refresh().instances.find((i) => i.id === id)!
 const done = (events: { channel: EventChannel; payload: unknown }[], commandId: string) =>
   events.find((e) => e.channel === 'commands:done' && (e.payload as EventOf<'commands:done'>).commandId === commandId)?.payload as
-    | EventOf<'commands:done'>
-    | undefined
+    EventOf<'commands:done'> | undefined
 
 describe('SupervisorService', () => {
   it('models every instance, and unconfigured servers whose binary is on PATH', async () => {
@@ -77,7 +83,16 @@ describe('SupervisorService', () => {
     const pid = Number(readFileSync(join(f.run, 'proxy-server.pid'), 'utf8'))
     process.kill(pid, 'SIGKILL')
     // (how fast is the benchmark's business: crash-to-event latency in npm run bench)
-    await waitFor(() => events.some((e) => e.channel === 'services:changed' && (e.payload as { instances: InstanceInfo[] }).instances.some((i) => i.id === 'proxy-server' && i.state === 'crashed')), 10_000, 'the crash event')
+    await waitFor(
+      () =>
+        events.some(
+          (e) =>
+            e.channel === 'services:changed' &&
+            (e.payload as { instances: InstanceInfo[] }).instances.some((i) => i.id === 'proxy-server' && i.state === 'crashed'),
+        ),
+      10_000,
+      'the crash event',
+    )
     expect(events.some((e) => e.channel === 'notify' && (e.payload as { title: string }).title === 'proxy-server crashed')).toBe(true)
   })
 
@@ -92,10 +107,14 @@ describe('SupervisorService', () => {
 
   it('queues commands on the same server: they never interleave', async () => {
     const { service, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nterm_delay = 0.3\n' })
-    const ids = ['start', 'stop', 'start', 'stop'].map((command) => service.runCommand({ command: command as 'start' | 'stop', targets: ['proxy'] }).commandId)
+    const ids = ['start', 'stop', 'start', 'stop'].map(
+      (command) => service.runCommand({ command: command as 'start' | 'stop', targets: ['proxy'] }).commandId,
+    )
     await waitFor(() => ids.every((id) => done(events, id)), 30_000, 'four queued commands')
     // (done events travel on their own channel, batched separately: compare output lines only)
-    const order = events.filter((e) => e.channel === 'commands:output').flatMap((e) => (e.payload as EventOf<'commands:output'>).lines.map(() => (e.payload as { commandId: string }).commandId))
+    const order = events
+      .filter((e) => e.channel === 'commands:output')
+      .flatMap((e) => (e.payload as EventOf<'commands:output'>).lines.map(() => (e.payload as { commandId: string }).commandId))
     // each command's lines all come before the next command's
     const firstIndex = ids.map((id) => order.indexOf(id))
     const lastIndex = ids.map((id) => order.lastIndexOf(id))
@@ -118,7 +137,10 @@ describe('SupervisorService', () => {
   })
 
   it('keeps the start-up output of the children it waited on', async () => {
-    const { bridge, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nstartup_output = bound to 127.0.0.1:8080\nexit_code = 2\n' })
+    const { bridge, events } = await setup({
+      ...SAIO_CONFS,
+      'proxy-server.conf': '[standin]\nstartup_output = bound to 127.0.0.1:8080\nexit_code = 2\n',
+    })
     const r = await bridge.invoke('commands:run', { command: 'start', targets: ['proxy-server'] })
     const { commandId } = (r as { value: { commandId: string } }).value
     await waitFor(() => done(events, commandId) !== undefined)
@@ -130,9 +152,18 @@ describe('SupervisorService', () => {
 
   it('refuses bad payloads with errors as data', async () => {
     const { bridge } = await setup()
-    expect(await bridge.invoke('commands:run', { command: 'explode', targets: ['main'] } as never)).toMatchObject({ ok: false, error: { code: 'bad-request' } })
-    expect(await bridge.invoke('commands:run', { command: 'stop', targets: ['; rm -rf /'] })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
-    expect(await bridge.invoke('instances:attach', { instanceId: 'nosuch-server' })).toMatchObject({ ok: false, error: { code: 'not-found' } })
+    expect(await bridge.invoke('commands:run', { command: 'explode', targets: ['main'] } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    })
+    expect(await bridge.invoke('commands:run', { command: 'stop', targets: ['; rm -rf /'] })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    })
+    expect(await bridge.invoke('instances:attach', { instanceId: 'nosuch-server' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    })
     expect(await bridge.invoke('nope' as never, undefined as never)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } })
   })
 
@@ -172,7 +203,10 @@ describe('SupervisorService', () => {
     const log = join(f.root, 'proxy.log')
     writeFileSync(log, '')
     const s = await service.handlers['settings:get'](undefined)
-    await service.handlers['settings:set']({ ...s, profiles: s.profiles.map((p) => (p.name === s.activeProfile ? { ...p, logFiles: { 'proxy-server': [log] } } : p)) })
+    await service.handlers['settings:set']({
+      ...s,
+      profiles: s.profiles.map((p) => (p.name === s.activeProfile ? { ...p, logFiles: { 'proxy-server': [log] } } : p)),
+    })
     const sources = await bridge.invoke('logs:sources', { instanceIds: ['proxy-server'] })
     expect(sources.ok && sources.value[0]).toMatchObject({ kind: 'file', files: [log] })
     appendFileSync(log, 'Nov 25 06:00:00 saio proxy-server: GET /v1/AUTH_test 200\nNov 25 06:00:01 saio object-server: PUT /sdb1 201\n')
@@ -197,7 +231,12 @@ describe('SupervisorService', () => {
     expect(livePids(f)).not.toContain(attachedPid)
     const next = new SupervisorService({ settingsPath: null, swiftDir: f.etc, runDir: f.run, version: 'test', transport: 'browser' })
     try {
-      expect(next.refresh().instances.filter((i) => i.state === 'running').map((i) => i.id)).toEqual(['object-server.1', 'object-server.2'])
+      expect(
+        next
+          .refresh()
+          .instances.filter((i) => i.state === 'running')
+          .map((i) => i.id),
+      ).toEqual(['object-server.1', 'object-server.2'])
     } finally {
       await next.dispose()
     }

@@ -2,7 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { checkPath, COMMAND_LINE_PROFILE, defaultSettings, loadSettings, persistable, saveSettings, withCommandLineProfile } from '../../electron/service/settings.js'
+import {
+  checkPath,
+  COMMAND_LINE_PROFILE,
+  defaultSettings,
+  loadSettings,
+  persistable,
+  saveSettings,
+  withCommandLineProfile,
+} from '../../electron/service/settings.js'
 import { SupervisorService } from '../../electron/service/service.js'
 
 let dir = ''
@@ -13,7 +21,13 @@ describe('settings', () => {
     dir = mkdtempSync(join(tmpdir(), 'swift-panel-settings-'))
     const path = join(dir, 'sub/settings.json')
     const s = defaultSettings({ swiftDir: '/etc/swift', runDir: '/var/run/swift' })
-    s.profiles.push({ name: 'cluster B', swiftDir: '/srv/b/etc', runDir: '/srv/b/run', extraPath: ['/opt/swift/bin'], logFiles: { 'proxy-server': ['/var/log/swift/proxy.log'] } })
+    s.profiles.push({
+      name: 'cluster B',
+      swiftDir: '/srv/b/etc',
+      runDir: '/srv/b/run',
+      extraPath: ['/opt/swift/bin'],
+      logFiles: { 'proxy-server': ['/var/log/swift/proxy.log'] },
+    })
     s.activeProfile = 'cluster B'
     saveSettings(path, s)
     expect(loadSettings(path, defaultSettings())).toEqual(s)

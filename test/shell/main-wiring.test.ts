@@ -9,7 +9,13 @@ import { REQUEST_CHANNELS } from '../../shared/contract.js'
 const state = vi.hoisted(() => ({
   handlers: new Map<string, (event: unknown, payload: unknown) => unknown>(),
   appEvents: new Map<string, (...a: unknown[]) => void>(),
-  windows: [] as { options: Record<string, unknown>; url?: string; sent: unknown[][]; events: Map<string, () => void>; maximized: boolean }[],
+  windows: [] as {
+    options: Record<string, unknown>
+    url?: string
+    sent: unknown[][]
+    events: Map<string, () => void>
+    maximized: boolean
+  }[],
   trays: [] as { menu?: unknown; image?: unknown; builds: number; events: Map<string, () => void> }[],
   notifications: [] as unknown[],
   headers: null as null | ((details: unknown, cb: (r: unknown) => void) => void),
@@ -119,10 +125,19 @@ describe('Electron shell wiring', () => {
     expect(url).toMatch(/^file:.*renderer\/index\.html$/)
 
     const info = state.handlers.get('app:info')!
-    expect(await info({ senderFrame: { url } }, undefined)).toEqual({ ok: true, value: { version: '9.9.9', transport: 'electron', platform: process.platform } })
-    expect(await info({ senderFrame: { url: 'https://evil.example/' } }, undefined)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await info({ senderFrame: { url } }, undefined)).toEqual({
+      ok: true,
+      value: { version: '9.9.9', transport: 'electron', platform: process.platform },
+    })
+    expect(await info({ senderFrame: { url: 'https://evil.example/' } }, undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
     expect(await info({ senderFrame: null }, undefined)).toMatchObject({ ok: false, error: { code: 'forbidden' } })
-    expect(await state.handlers.get('commands:run')!({ senderFrame: { url } }, { command: 'rm -rf', targets: [] })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+    expect(await state.handlers.get('commands:run')!({ senderFrame: { url } }, { command: 'rm -rf', targets: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    })
 
     let csp: unknown
     state.headers!({ responseHeaders: {} }, (r) => (csp = r))
@@ -155,7 +170,13 @@ describe('Electron shell wiring', () => {
 
   it('saves the window where it is on close', () => {
     state.windows[0]!.events.get('close')!()
-    expect(JSON.parse(readFileSync(join(state.userData, 'window.json'), 'utf8'))).toEqual({ x: 10, y: 20, width: 900, height: 700, maximized: true })
+    expect(JSON.parse(readFileSync(join(state.userData, 'window.json'), 'utf8'))).toEqual({
+      x: 10,
+      y: 20,
+      width: 900,
+      height: 700,
+      maximized: true,
+    })
   })
 
   it('on quit, stops what runs attached and leaves', async () => {

@@ -17,18 +17,29 @@ const right = { x: 1920, y: 0, width: 1280, height: 1024 }
 
 describe('window state', () => {
   it('restores size and position on a display that is still there', () => {
-    expect(restoreWindowState({ x: 2000, y: 100, width: 1000, height: 700, maximized: false }, [screen, right])).toEqual({ x: 2000, y: 100, width: 1000, height: 700, maximized: false })
+    expect(restoreWindowState({ x: 2000, y: 100, width: 1000, height: 700, maximized: false }, [screen, right])).toEqual({
+      x: 2000,
+      y: 100,
+      width: 1000,
+      height: 700,
+      maximized: false,
+    })
   })
 
   it('drops a position on a display that is gone, and shrinks a size larger than any display', () => {
-    expect(restoreWindowState({ x: 2000, y: 100, width: 3000, height: 2000, maximized: true }, [screen])).toEqual({ width: 1920, height: 1080, maximized: true })
+    expect(restoreWindowState({ x: 2000, y: 100, width: 3000, height: 2000, maximized: true }, [screen])).toEqual({
+      width: 1920,
+      height: 1080,
+      maximized: true,
+    })
     // the title bar above the top of the screen cannot be grabbed
     expect(restoreWindowState({ x: 100, y: -20, width: 800, height: 600 }, [screen])).toEqual({ width: 800, height: 600, maximized: false })
   })
 
   it('keeps a minimum size, and ignores junk', () => {
     expect(restoreWindowState({ width: 10, height: 10 }, [screen])).toEqual({ width: 640, height: 400, maximized: false })
-    for (const junk of [undefined, null, 'big', { width: 'wide', height: 3 }, { width: Infinity, height: 600 }]) expect(restoreWindowState(junk, [screen])).toEqual(DEFAULT_WINDOW)
+    for (const junk of [undefined, null, 'big', { width: 'wide', height: 3 }, { width: Infinity, height: 600 }])
+      expect(restoreWindowState(junk, [screen])).toEqual(DEFAULT_WINDOW)
   })
 
   it('round-trips through its file; a broken file gives the default', () => {
@@ -42,7 +53,13 @@ describe('window state', () => {
 })
 
 describe('desktop notifications', () => {
-  const n = (level: PanelNotification['level']): PanelNotification => ({ id: '1', ts: 0, level, title: 'proxy-server crashed', body: 'gone' })
+  const n = (level: PanelNotification['level']): PanelNotification => ({
+    id: '1',
+    ts: 0,
+    level,
+    title: 'proxy-server crashed',
+    body: 'gone',
+  })
 
   it('crashes and failed commands go to the desktop while the panel is not in front', () => {
     expect(desktopNotification(n('error'), false)).toEqual({ title: 'proxy-server crashed', body: 'gone', urgency: 'critical' })

@@ -4,8 +4,21 @@ import { senderAllowed, trayMenu, trayState } from '../../electron/shell/tray-mo
 import { dotPng } from '../../electron/shell/png.js'
 
 const inst = (id: string, state: InstanceState): InstanceInfo => ({
-  id, server: id.split('.')[0]!, group: 'main', number: null, confFile: null, pidFile: null, pid: null, state,
-  startedAt: null, cpuPercent: null, rssBytes: null, workers: [], lastExitCode: null, attached: false, busy: null,
+  id,
+  server: id.split('.')[0]!,
+  group: 'main',
+  number: null,
+  confFile: null,
+  pidFile: null,
+  pid: null,
+  state,
+  startedAt: null,
+  cpuPercent: null,
+  rssBytes: null,
+  workers: [],
+  lastExitCode: null,
+  attached: false,
+  busy: null,
 })
 
 describe('tray model', () => {
@@ -17,12 +30,29 @@ describe('tray model', () => {
   })
 
   it('menu: show, main and all actions, a submenu per configured server, quit', () => {
-    const menu = trayMenu([inst('proxy-server', 'running'), inst('object-server.1', 'running'), inst('object-server.2', 'stopped'), inst('object-expirer', 'unconfigured')])
+    const menu = trayMenu([
+      inst('proxy-server', 'running'),
+      inst('object-server.1', 'running'),
+      inst('object-server.2', 'stopped'),
+      inst('object-expirer', 'unconfigured'),
+    ])
     expect(menu.map((m) => ('label' in m ? m.label : '—'))).toEqual([
-      'Show panel', '—', 'Start main', 'Stop main', 'Restart main', 'Restart all', '—', 'proxy-server (1/1)', 'object-server (1/2)', '—', 'Quit',
+      'Show panel',
+      '—',
+      'Start main',
+      'Stop main',
+      'Restart main',
+      'Restart all',
+      '—',
+      'proxy-server (1/1)',
+      'object-server (1/2)',
+      '—',
+      'Quit',
     ])
     const object = menu.find((m) => m.kind === 'submenu' && m.label.startsWith('object-server'))
-    expect(object).toMatchObject({ items: [{ command: 'start', targets: ['object-server'] }, { command: 'stop' }, { command: 'restart' }, { command: 'reload' }] })
+    expect(object).toMatchObject({
+      items: [{ command: 'start', targets: ['object-server'] }, { command: 'stop' }, { command: 'restart' }, { command: 'reload' }],
+    })
   })
 
   it('accepts IPC only from our own page', () => {

@@ -3,7 +3,18 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, livePids, makeFixture, MAIN, pidFiles, putRunFile, runOurs, SAIO_CONFS, waitFor, type Fixture } from '../helpers/fixture.js'
+import {
+  cleanup,
+  livePids,
+  makeFixture,
+  MAIN,
+  pidFiles,
+  putRunFile,
+  runOurs,
+  SAIO_CONFS,
+  waitFor,
+  type Fixture,
+} from '../helpers/fixture.js'
 
 let f: Fixture
 let bystander: ChildProcess | null = null

@@ -9,7 +9,9 @@ afterEach(() => dir && rmSync(dir, { recursive: true, force: true }))
 
 describe('swift ini dialect', () => {
   it('shows [DEFAULT] through sections, lowercases keys, joins continuation lines', () => {
-    const ini = parseIni('[DEFAULT]\nLog_Name = base\nuser: swift\n\n[app:proxy-server]\nuse = egg:swift#proxy\npipeline = a\n  b\n# comment\n')
+    const ini = parseIni(
+      '[DEFAULT]\nLog_Name = base\nuser: swift\n\n[app:proxy-server]\nuse = egg:swift#proxy\npipeline = a\n  b\n# comment\n',
+    )
     expect(sectionValues(ini, 'app:proxy-server')).toEqual({ log_name: 'base', user: 'swift', use: 'egg:swift#proxy', pipeline: 'a\nb' })
     expect(sectionValues(ini, 'missing')).toBeNull()
   })

@@ -13,7 +13,7 @@ describe('parseArgs (optparse rules)', () => {
     expect(() => parseArgs(['--no'])).toThrow('ambiguous option: --no (--no-wait, --no-daemon, --non-strict?)')
   })
 
-  it("words errors as optparse does", () => {
+  it('words errors as optparse does', () => {
     expect(() => parseArgs(['-c', 'x'])).toThrow("option -c: invalid integer value: 'x'")
     expect(() => parseArgs(['--config-num=x'])).toThrow("option --config-num: invalid integer value: 'x'")
     expect(() => parseArgs(['-k'])).toThrow('-k option requires 1 argument')

@@ -21,17 +21,51 @@ const LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as 
 export type LogLevel = keyof typeof LEVELS
 const LEVEL_ALIASES: Record<string, LogLevel> = { WARN: 'WARNING', FATAL: 'CRITICAL' }
 /** Python levels swift logs at, with the severity SysLogHandler's priority_map gives each (swift adds NOTICE). */
-const LEVEL_SEVERITIES: [number, Severity][] = [[10, 'debug'], [20, 'info'], [25, 'notice'], [30, 'warning'], [40, 'err'], [50, 'crit']]
+const LEVEL_SEVERITIES: [number, Severity][] = [
+  [10, 'debug'],
+  [20, 'info'],
+  [25, 'notice'],
+  [30, 'warning'],
+  [40, 'err'],
+  [50, 'crit'],
+]
 
 // The integer attributes of logging.handlers.SysLogHandler named LOG_*: get_logger's getattr finds the
 // priority constants too, and then uses them as facility codes, so LOG_ERR means facility 3 (daemon).
 const SYSLOG_HANDLER_CODES = new Map(
   Object.entries({
-    LOG_EMERG: 0, LOG_ALERT: 1, LOG_CRIT: 2, LOG_ERR: 3, LOG_WARNING: 4, LOG_NOTICE: 5, LOG_INFO: 6, LOG_DEBUG: 7,
-    LOG_KERN: 0, LOG_USER: 1, LOG_MAIL: 2, LOG_DAEMON: 3, LOG_AUTH: 4, LOG_SYSLOG: 5, LOG_LPR: 6, LOG_NEWS: 7,
-    LOG_UUCP: 8, LOG_CRON: 9, LOG_AUTHPRIV: 10, LOG_FTP: 11, LOG_NTP: 12, LOG_SECURITY: 13, LOG_CONSOLE: 14,
-    LOG_SOLCRON: 15, LOG_LOCAL0: 16, LOG_LOCAL1: 17, LOG_LOCAL2: 18, LOG_LOCAL3: 19, LOG_LOCAL4: 20,
-    LOG_LOCAL5: 21, LOG_LOCAL6: 22, LOG_LOCAL7: 23,
+    LOG_EMERG: 0,
+    LOG_ALERT: 1,
+    LOG_CRIT: 2,
+    LOG_ERR: 3,
+    LOG_WARNING: 4,
+    LOG_NOTICE: 5,
+    LOG_INFO: 6,
+    LOG_DEBUG: 7,
+    LOG_KERN: 0,
+    LOG_USER: 1,
+    LOG_MAIL: 2,
+    LOG_DAEMON: 3,
+    LOG_AUTH: 4,
+    LOG_SYSLOG: 5,
+    LOG_LPR: 6,
+    LOG_NEWS: 7,
+    LOG_UUCP: 8,
+    LOG_CRON: 9,
+    LOG_AUTHPRIV: 10,
+    LOG_FTP: 11,
+    LOG_NTP: 12,
+    LOG_SECURITY: 13,
+    LOG_CONSOLE: 14,
+    LOG_SOLCRON: 15,
+    LOG_LOCAL0: 16,
+    LOG_LOCAL1: 17,
+    LOG_LOCAL2: 18,
+    LOG_LOCAL3: 19,
+    LOG_LOCAL4: 20,
+    LOG_LOCAL5: 21,
+    LOG_LOCAL6: 22,
+    LOG_LOCAL7: 23,
   }),
 )
 const LOG_LOCAL0 = 16
@@ -62,7 +96,8 @@ export function confLogging(server: string, ini: Ini, confPath = 'the conf'): Co
     const raw = conf['log_udp_port'] ?? String(SYSLOG_UDP_PORT)
     const port = Number(raw.trim())
     // Python's int() refuses this too, and the server dies at startup.
-    if (!/^\s*[+-]?\d+\s*$/.test(raw) || port < 0 || port > 65535) throw new Error(`log_udp_port = ${raw} in ${confPath} is not a port number`)
+    if (!/^\s*[+-]?\d+\s*$/.test(raw) || port < 0 || port > 65535)
+      throw new Error(`log_udp_port = ${raw} in ${confPath} is not a port number`)
     udp = { host: udpHost, port }
   }
   return {

@@ -55,7 +55,15 @@ export function planLogSources(input: PlanInput): LogPlan {
 
 function planOne(instance: LogInstance, input: PlanInput, plan: LogPlan): LogSourceInfo {
   const { id, server, confPath } = instance
-  const info: LogSourceInfo = { instanceId: id, kind: 'unknown', files: [], logName: null, facility: null, explanation: '', suggestedConf: null }
+  const info: LogSourceInfo = {
+    instanceId: id,
+    kind: 'unknown',
+    files: [],
+    logName: null,
+    facility: null,
+    explanation: '',
+    suggestedConf: null,
+  }
   if (!confPath) {
     info.explanation = `${id} has no conf file, so it does not run and writes no log.`
     return info
@@ -103,7 +111,8 @@ function planOne(instance: LogInstance, input: PlanInput, plan: LogPlan): LogSou
     info.kind = 'file'
     addFiles(rsyslogFiles)
     addFiles(extra)
-    const fallback = dest.kind === 'udp' && dest.fallback ? ` (not a socket, so Swift sends to UDP localhost:514, where rsyslog listens)` : ''
+    const fallback =
+      dest.kind === 'udp' && dest.fallback ? ` (not a socket, so Swift sends to UDP localhost:514, where rsyslog listens)` : ''
     info.explanation = `${who} via ${via}${fallback}; rsyslog writes those lines to ${rsyslogFiles.join(', ')}, where lines tagged "${logging.logName}" are picked out.`
     return info
   }
@@ -137,7 +146,14 @@ function rsyslogFilesFor(rsyslog: RsyslogConfig, logging: ConfLogging): string[]
   return files
 }
 
-function whyUnseen(dest: LogDestination, logging: ConfLogging, toRsyslog: boolean, haveRsyslog: boolean, rsyslogWrites: boolean, rsyslogPath: string): string {
+function whyUnseen(
+  dest: LogDestination,
+  logging: ConfLogging,
+  toRsyslog: boolean,
+  haveRsyslog: boolean,
+  rsyslogWrites: boolean,
+  rsyslogPath: string,
+): string {
   const facility = logging.facility.toUpperCase()
   if (toRsyslog || dest.kind === 'unix') {
     return haveRsyslog

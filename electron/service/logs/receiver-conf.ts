@@ -115,7 +115,11 @@ function targetFile(confPath: string): string {
   if (!statSync(real).isDirectory()) return real
   const parts = confParts(real)
   // Later parts win, and only a part with [DEFAULT] can set its keys: the last such part, else the last part.
-  const withDefault = parts.filter((p) => readFileSync(p, 'utf8').split(/\r?\n/).some((l) => sectionName(l) === 'DEFAULT'))
+  const withDefault = parts.filter((p) =>
+    readFileSync(p, 'utf8')
+      .split(/\r?\n/)
+      .some((l) => sectionName(l) === 'DEFAULT'),
+  )
   const file = withDefault.at(-1) ?? parts.at(-1)
   if (!file) throw new Error(`${confPath} has no .conf files`)
   return file

@@ -12,10 +12,7 @@ import { FACILITIES, facilityCode, severityCode, type Facility, type Severity } 
 
 export type RsyslogAction = { kind: 'file'; path: string } | { kind: 'stop' } | { kind: 'other'; text: string }
 
-type Operand =
-  | { kind: 'var'; name: string }
-  | { kind: 'str'; value: string }
-  | { kind: 'array'; values: string[] }
+type Operand = { kind: 'var'; name: string } | { kind: 'str'; value: string } | { kind: 'array'; values: string[] }
 type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'not'; expr: Expr }
@@ -30,9 +27,7 @@ export type Filter =
   | { kind: 'prop'; property: string; op: string; negate: boolean; value: string }
   | { kind: 'expr'; expr: Expr }
 
-export type Statement =
-  | { kind: 'action'; action: RsyslogAction }
-  | { kind: 'if'; filter: Filter; then: Statement[]; else: Statement[] }
+export type Statement = { kind: 'action'; action: RsyslogAction } | { kind: 'if'; filter: Filter; then: Statement[]; else: Statement[] }
 
 export interface RsyslogConfig {
   /** Config files read, in the order read. */
@@ -65,7 +60,11 @@ export function readRsyslogConfig(mainPath = '/etc/rsyslog.conf', options: ReadO
 
 /** Parses config text; `fileName` only labels warnings. Includes are read from disk. */
 export function parseRsyslogConfig(text: string, fileName: string, options: ReadOptions = {}): RsyslogConfig {
-  const ctx: Context = { config: { files: [fileName], statements: [], udpPorts: [], warnings: [] }, mapPath: options.mapPath ?? ((p) => p), depth: 0 }
+  const ctx: Context = {
+    config: { files: [fileName], statements: [], udpPorts: [], warnings: [] },
+    mapPath: options.mapPath ?? ((p) => p),
+    depth: 0,
+  }
   ctx.config.statements = parseStatements(new Source(text, fileName), ctx, false)
   return ctx.config
 }
@@ -337,9 +336,15 @@ function include(pattern: string, optional: boolean, src: Source, ctx: Context, 
   try {
     if (/[*?[]/.test(basename(path))) {
       const re = globRegExp(basename(path))
-      files = readdirSync(dirname(path)).filter((f) => re.test(f)).sort().map((f) => join(dirname(path), f))
+      files = readdirSync(dirname(path))
+        .filter((f) => re.test(f))
+        .sort()
+        .map((f) => join(dirname(path), f))
     } else if (statSync(path).isDirectory()) {
-      files = readdirSync(path).filter((f) => !f.startsWith('.')).sort().map((f) => join(path, f))
+      files = readdirSync(path)
+        .filter((f) => !f.startsWith('.'))
+        .sort()
+        .map((f) => join(path, f))
     } else files = [path]
   } catch (e) {
     if (!optional) warn(`cannot include ${pattern}: ${(e as Error).message}`)
@@ -401,7 +406,8 @@ function readSelector(src: Source, ctx: Context, at: number): Filter {
     }
     if (!src.match(/[ \t]*;(?:[ \t]*\\\r?\n)?/)) break
   }
-  if (!/^(\s|\\|$)/.test(src.peek())) ctx.config.warnings.push(`${src.where(at)}: cannot read selector before "${src.text.slice(src.pos, src.pos + 20).split('\n')[0]}"`)
+  if (!/^(\s|\\|$)/.test(src.peek()))
+    ctx.config.warnings.push(`${src.where(at)}: cannot read selector before "${src.text.slice(src.pos, src.pos + 20).split('\n')[0]}"`)
   return { kind: 'pri', masks }
 }
 
@@ -422,7 +428,10 @@ function readAction(src: Source, ctx: Context): Statement[] {
   if (src.peekWord() === 'if') return [readIf(src, ctx, at)]
   if (src.peekWord() === 'call') ctx.config.warnings.push(`${src.where(at)}: rulesets run by "call" are not followed`)
   // A legacy action: the rest of the line, minus a trailing comment.
-  const text = src.readLine().replace(/\s+#.*$/, '').trim()
+  const text = src
+    .readLine()
+    .replace(/\s+#.*$/, '')
+    .trim()
   if (text === '') {
     ctx.config.warnings.push(`${src.where(at)}: filter without an action`)
     return []

@@ -12,7 +12,12 @@ export interface Action {
   label: (target: string) => string
 }
 
-const action = (command: CommandName, icon: IconName, text: string, label: (t: string) => string = (t) => `${text} ${t}`): Action => ({ command, icon, text, label })
+const action = (command: CommandName, icon: IconName, text: string, label: (t: string) => string = (t) => `${text} ${t}`): Action => ({
+  command,
+  icon,
+  text,
+  label,
+})
 
 const START = action('start', 'start', 'Start')
 const STOP = action('stop', 'stop', 'Stop')

@@ -94,7 +94,12 @@ export function searchPattern(query: string): RegExp | null {
 export function segments(line: string, pattern: RegExp | null = null): Segment[] {
   const parts = runs(line)
   const hits: [number, number][] = []
-  if (pattern) for (const m of parts.map((r) => r.text).join('').matchAll(pattern)) if (m[0]) hits.push([m.index, m.index + m[0].length])
+  if (pattern)
+    for (const m of parts
+      .map((r) => r.text)
+      .join('')
+      .matchAll(pattern))
+      if (m[0]) hits.push([m.index, m.index + m[0].length])
   const out: Segment[] = []
   let at = 0
   let h = 0

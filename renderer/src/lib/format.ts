@@ -31,4 +31,5 @@ export const clock = (ts: number): string => {
 }
 
 /** A path shown relative to the folder it is expected in; the full path stays available to copy. */
-export const under = (path: string, dir: string | undefined): string => (dir && path.startsWith(`${dir.replace(/\/$/, '')}/`) ? path.slice(dir.replace(/\/$/, '').length + 1) : path)
+export const under = (path: string, dir: string | undefined): string =>
+  dir && path.startsWith(`${dir.replace(/\/$/, '')}/`) ? path.slice(dir.replace(/\/$/, '').length + 1) : path

@@ -10,7 +10,12 @@ export interface WindowOptions {
   header?: number
 }
 
-export function useVirtualWindow(viewport: Ref<HTMLElement | null>, count: Ref<number>, rowHeight: number, { margin = 10, header = 0 }: WindowOptions = {}) {
+export function useVirtualWindow(
+  viewport: Ref<HTMLElement | null>,
+  count: Ref<number>,
+  rowHeight: number,
+  { margin = 10, header = 0 }: WindowOptions = {},
+) {
   const scrollTop = ref(0)
   const height = ref(0)
 

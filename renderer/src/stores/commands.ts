@@ -56,7 +56,8 @@ export const useCommandsStore = defineStore('commands', () => {
   /** The command of ours acting on each instance, from the moment it is sent (an attached run is not: it must stay stoppable). */
   const busy = computed<ReadonlyMap<string, CommandName>>(() => {
     const m = new Map<string, CommandName>()
-    for (const r of active.value) if (r.command !== 'no-daemon') for (const i of instancesOf(r.targets, services.instances)) m.set(i.id, r.command)
+    for (const r of active.value)
+      if (r.command !== 'no-daemon') for (const i of instancesOf(r.targets, services.instances)) m.set(i.id, r.command)
     return m
   })
 
@@ -89,7 +90,10 @@ export const useCommandsStore = defineStore('commands', () => {
     return runs.value[0]!
   }
 
-  async function started(run: CommandRun, request: Promise<{ ok: true; value: { commandId: string } } | { ok: false; error: { message: string } }>): Promise<string | null> {
+  async function started(
+    run: CommandRun,
+    request: Promise<{ ok: true; value: { commandId: string } } | { ok: false; error: { message: string } }>,
+  ): Promise<string | null> {
     const r = await request
     if (!r.ok) {
       runs.value = runs.value.filter((x) => x !== run)

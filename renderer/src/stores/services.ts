@@ -90,5 +90,23 @@ export const useServicesStore = defineStore('services', () => {
     selected.value = new Set(ids)
   }
 
-  return { snapshot, error, filter, selected, instances, configured, runningCount, health, healthLevel, visible, groups, selection, accept, load, listen, toggle, selectOnly }
+  return {
+    snapshot,
+    error,
+    filter,
+    selected,
+    instances,
+    configured,
+    runningCount,
+    health,
+    healthLevel,
+    visible,
+    groups,
+    selection,
+    accept,
+    load,
+    listen,
+    toggle,
+    selectOnly,
+  }
 })
