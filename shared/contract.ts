@@ -16,7 +16,7 @@ import type {
   Settings,
   Snapshot,
 } from './types.js'
-import { COMMANDS } from './types.js'
+import { COMMANDS, type CommandName } from './swift.js'
 import { array, bool, int, nullable, object, oneOf, record, str, none, type Validator } from './validate.js'
 
 /** A server name, alias, glob or instance id as swift-init accepts them: `object`, `object-server.2`, `object-*`, `main`. */
@@ -73,10 +73,9 @@ export const requests = {
   /** The current model of every instance. */
   'services:snapshot': request<undefined, Snapshot>(none),
   /** Start a swift-init command; output and completion arrive as `commands:output` / `commands:done`. */
-  'commands:run': request<
-    { command: (typeof COMMANDS)[number]; targets: string[]; options?: ReturnType<typeof commandOptions> },
-    CommandStarted
-  >(object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options'])),
+  'commands:run': request<{ command: CommandName; targets: string[]; options?: ReturnType<typeof commandOptions> }, CommandStarted>(
+    object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options']),
+  ),
   /** Run one instance attached (no-daemon), its console streamed as log lines. */
   'instances:attach': request<{ instanceId: string }, CommandStarted>(object({ instanceId })),
   /** Buffered log lines of one or more instances (merged by time). */

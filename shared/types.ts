@@ -1,47 +1,7 @@
 // Data shapes shared by the main-process services and the renderer.
 // Plain data only: everything here crosses IPC / WebSocket as JSON.
 
-/** The swift-init commands, in swift-init's own (sorted) order. */
-export const COMMANDS = [
-  'force-reload',
-  'kill',
-  'no-daemon',
-  'no-wait',
-  'once',
-  'reload',
-  'reload-seamless',
-  'restart',
-  'shutdown',
-  'start',
-  'status',
-  'stop',
-] as const
-export type CommandName = (typeof COMMANDS)[number]
-
-export const MAIN_SERVERS = ['proxy-server', 'account-server', 'container-server', 'object-server'] as const
-
-/** Every server swift-init knows, main servers first, then the rest alphabetically (our fixed display and run order). */
-export const ALL_SERVERS = [
-  ...MAIN_SERVERS,
-  'account-auditor',
-  'account-reaper',
-  'account-replicator',
-  'container-auditor',
-  'container-reconciler',
-  'container-replicator',
-  'container-sharder',
-  'container-sync',
-  'container-updater',
-  'object-auditor',
-  'object-expirer',
-  'object-reconstructor',
-  'object-replicator',
-  'object-updater',
-] as const
-
-export const ALIASES = ['all', 'main', 'rest'] as const
-export type Alias = (typeof ALIASES)[number]
-export type Group = 'main' | 'rest'
+import type { CommandName, Group } from './swift.js'
 
 /**
  * running: pid file names a live process of this server.
@@ -108,13 +68,6 @@ export interface CommandOptions {
   strict?: boolean
 }
 
-export interface CommandRequest {
-  command: CommandName
-  /** Server names (`object`, `object-server`), instance ids (`object-server.2`), aliases or globs, as swift-init takes them. */
-  targets: string[]
-  options?: CommandOptions
-}
-
 export interface CommandStarted {
   commandId: string
 }
@@ -147,14 +100,6 @@ export interface LogLine {
 export interface LogBatch {
   instanceId: string
   lines: LogLine[]
-}
-
-export interface LogQuery {
-  /** One instance id, or several for a merged view. */
-  instanceIds: string[]
-  /** Only lines with seq greater than this (per instance). */
-  afterSeq?: number
-  limit?: number
 }
 
 export interface LogPage {

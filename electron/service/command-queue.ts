@@ -4,8 +4,8 @@
 
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import type { EventSink } from '../../shared/contract.js'
-import type { CommandName, CommandRequest } from '../../shared/types.js'
+import type { EventSink, RequestOf } from '../../shared/contract.js'
+import { commandSpec, type CommandName } from '../../shared/swift.js'
 import { Manager, type ManagerEnv } from '../supervisor/manager.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { ServiceError } from './errors.js'
@@ -14,8 +14,8 @@ import { ServiceError } from './errors.js'
 export interface CommandHost {
   /** Swift dir, run dir and PATH for the Manager. */
   env(): Pick<ManagerEnv, 'swiftDir' | 'runDir' | 'path'>
-  /** The instance ids and the server names some swift-init targets stand for. */
-  resolve(targets: string[]): { ids: string[]; servers: string[] }
+  /** The instance ids some swift-init targets stand for, given the servers the Manager resolved them to. */
+  instanceIds(targets: string[], servers: string[]): string[]
   defaults(): { killWait: number; strict: boolean | null }
   emit: EventSink
   /** Every child a command spawns: its output becomes the instance's start-up or attached log. */
@@ -25,9 +25,6 @@ export interface CommandHost {
   attached(id: string, on: boolean): void
 }
 
-/** Commands that end an attached run of their target before they run (it would otherwise hold the server). */
-const ENDS_ATTACHED: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'shutdown', 'restart', 'reload', 'force-reload'])
-
 export class CommandQueue {
   /** Per server: the last command queued on it, settled or not. */
   private readonly tails = new Map<string, Promise<unknown>>()
@@ -36,21 +33,24 @@ export class CommandQueue {
 
   constructor(private readonly host: CommandHost) {}
 
-  run(req: CommandRequest): { commandId: string } {
+  run(req: RequestOf<'commands:run'>): { commandId: string } {
     const commandId = randomUUID()
-    const { ids, servers } = this.host.resolve(req.targets)
+    const printed: string[] = []
+    // the targets are resolved once: the Manager built now is the one that runs, its servers are the queue keys
+    const manager = new Manager(req.targets, this.managerEnv(commandId, printed))
+    const servers = manager.servers.map((s) => s.server)
+    const ids = this.host.instanceIds(req.targets, servers)
     // ending an attached run is not queued: the run holds no queue slot, so this cannot wait on itself
-    const detached = ENDS_ATTACHED.has(req.command) ? this.detach(ids) : Promise.resolve()
+    const detached = commandSpec(req.command).stops ? this.detach(ids) : Promise.resolve()
     this.track(
       this.queued(servers, async () => {
         await detached
         this.host.busy(ids, req.command)
-        const printed: string[] = []
         let exitCode = 1
         try {
           const o = req.options ?? {}
           const d = this.host.defaults()
-          exitCode = await new Manager(req.targets, this.managerEnv(commandId, printed)).runCommand(req.command, {
+          exitCode = await manager.runCommand(req.command, {
             verbose: o.verbose,
             wait: o.wait,
             once: o.once,

@@ -2,7 +2,8 @@
 // service knows (a command acting on it, a crash it noticed, an attached run, the last exit code).
 
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs'
-import type { CommandName, InstanceInfo, InstanceState, Problem, Snapshot } from '../../shared/types.js'
+import { commandSpec, groupOf, type CommandName } from '../../shared/swift.js'
+import type { InstanceInfo, InstanceState, Problem, Snapshot } from '../../shared/types.js'
 import { inspectConf, type InstanceFacts } from '../supervisor/inspect.js'
 import { sendSignal, SIG_DFL } from '../supervisor/signals.js'
 import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
@@ -32,8 +33,6 @@ const CONF_TTL_MS = 60_000
 const STATS_MAX_AGE_MS = 1900
 /** Workers come and go rarely (a respawn): their list is re-read less often than CPU and memory. */
 const WORKERS_MAX_AGE_MS = 5900
-const STARTING = new Set<CommandName>(['start', 'restart', 'reload', 'force-reload', 'no-wait', 'once', 'no-daemon'])
-const STOPPING = new Set<CommandName>(['stop', 'kill', 'shutdown'])
 
 export interface ModelEnv {
   swiftDir: string
@@ -179,7 +178,7 @@ export class InstanceModel {
     return {
       id: server,
       server,
-      group: MAIN_SERVERS.includes(server) ? 'main' : 'rest',
+      group: groupOf(server),
       number: null,
       confFile: null,
       pidFile: null,
@@ -233,11 +232,14 @@ export class InstanceModel {
       m.crashed = false
       state = f.pidState === 'dead' || f.pidState === 'wrong-process' ? 'dead' : 'stopped'
     }
-    if (m.busy) state = STARTING.has(m.busy) && state !== 'running' ? 'starting' : STOPPING.has(m.busy) ? 'stopping' : state
+    if (m.busy) {
+      const { starts, stops } = commandSpec(m.busy)
+      state = starts && state !== 'running' ? 'starting' : stops && !starts ? 'stopping' : state
+    }
     return {
       id: f.id,
       server: f.server,
-      group: MAIN_SERVERS.includes(f.server) ? 'main' : 'rest',
+      group: groupOf(f.server),
       number: configs > 1 ? f.number : null,
       confFile: f.confFile,
       pidFile: f.pidFile,

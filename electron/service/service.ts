@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto'
 import { delimiter } from 'node:path'
 import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
 import type { InstanceInfo, LogLine, Settings, Snapshot } from '../../shared/types.js'
-import { Manager } from '../supervisor/manager.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { CommandQueue } from './command-queue.js'
 import { ServiceError } from './errors.js'
@@ -80,7 +79,7 @@ export class SupervisorService {
     this.batcher = new EventBatcher((channel, payload) => this.sinks.forEach((sink) => sink(channel, payload)))
     this.queue = new CommandQueue({
       env: () => this.modelEnv(),
-      resolve: (targets) => this.resolve(targets),
+      instanceIds: (targets, servers) => this.instanceIds(targets, servers),
       defaults: () => ({ killWait: this.settings.killWait, strict: this.settings.strict }),
       emit: (channel, payload) => this.emit(channel, payload),
       onSpawn: (child, info) => this.capture(child, info),
@@ -171,16 +170,14 @@ export class SupervisorService {
 
   // ---- commands -------------------------------------------------------------------------------------
 
-  /** Instance ids and servers a command's targets name: `object-server.2` itself, or every instance of a server, alias or glob. */
-  private resolve(targets: string[]): { ids: string[]; servers: string[] } {
-    const silent = { ...this.modelEnv(), console: { print: () => {} } }
-    const servers = new Manager(targets, silent).servers.map((s) => s.server)
+  /** The instance ids a command's targets name: `object-server.2` itself, or every instance of a server, alias or glob. */
+  private instanceIds(targets: string[], servers: string[]): string[] {
     const facts = this.model.facts()
     const exact = new Set(targets.filter((t) => facts.some((f) => f.id === t)))
     const ids = facts
       .filter((f) => exact.has(f.id) || (servers.includes(f.server) && !targets.some((t) => t.startsWith(`${f.server}.`))))
       .map((f) => f.id)
-    return { ids: [...new Set([...ids, ...exact])], servers }
+    return [...new Set([...ids, ...exact])]
   }
 
   runCommand(req: Parameters<Handlers['commands:run']>[0]): { commandId: string } {

@@ -1,7 +1,8 @@
 // What the tray shows, as plain data: its colour from the instances' states, and its menu. The Electron
 // shell turns this into a Tray and a Menu; tests check it without Electron.
 
-import type { CommandName, InstanceInfo } from '../../shared/types.js'
+import type { CommandName } from '../../shared/swift.js'
+import type { InstanceInfo } from '../../shared/types.js'
 
 export type TrayState = 'up' | 'partial' | 'crash' | 'idle'
 

@@ -4,7 +4,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { inOrder } from './output.js'
 import { AbortedError, Server, type ManagerEnv, type RunOptions } from './server.js'
-import { ALIASES, ALL_SERVERS, formatServerName, KILL_WAIT, serverOrder, verifyServer } from './servers.js'
+import { ALIASES, COMMAND_TABLE, COMMANDS, isAlias } from '../../shared/swift.js'
+import { ALL_SERVERS, formatServerName, KILL_WAIT, serverOrder, verifyServer } from './servers.js'
 import { compareCodePoints } from './search-tree.js'
 import { killGroup, SIGKILL } from './signals.js'
 import { setupEnv } from './limits.js'
@@ -18,21 +19,6 @@ const WATCH_POLL_MS = 10
 
 type CommandFn = (opts: RunOptions) => Promise<number>
 
-const HELP: [command: string, help: string][] = [
-  ['force-reload', 'alias for reload'],
-  ['kill', 'stop a server (no error if not running)'],
-  ['no-daemon', 'start a server interactively'],
-  ['no-wait', 'spawn server and return immediately'],
-  ['once', 'start server and run one pass on supporting daemons'],
-  ['reload', 'graceful shutdown then restart on supporting servers'],
-  ['reload-seamless', 'seamlessly re-exec, then shutdown of old listen sockets on\n           supporting servers'],
-  ['restart', 'stops then restarts server'],
-  ['shutdown', 'allow current requests to finish on supporting servers'],
-  ['start', 'starts a server'],
-  ['status', 'display status of tracked pids for server'],
-  ['stop', 'stops a server'],
-]
-
 function byServerOrder(a: string, b: string): number {
   const [sa, sb] = [a, b].map((n) => formatServerName(n.toLowerCase())[0]) as [string, string]
   return serverOrder(sa) - serverOrder(sb) || compareCodePoints(sa, sb) || compareCodePoints(a, b)
@@ -45,7 +31,7 @@ export class Manager {
   private readonly defaultStrict: boolean
 
   static listCommands(): [command: string, help: string][] {
-    return HELP.map(([c, h]) => [c, h])
+    return COMMANDS.map((c) => [c, COMMAND_TABLE[c].help])
   }
 
   constructor(
@@ -55,8 +41,8 @@ export class Manager {
     const expanded = new Set<string>()
     let defaultStrict = true
     for (const name of names) {
-      if (Object.hasOwn(ALIASES, name)) {
-        ALIASES[name]!.forEach((s) => expanded.add(s))
+      if (isAlias(name)) {
+        ALIASES[name].forEach((s) => expanded.add(s))
         defaultStrict = false
       } else if (name.includes('*')) {
         const re = globRegExp(name)

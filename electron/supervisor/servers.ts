@@ -2,12 +2,11 @@
 
 import { accessSync, constants, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { ALL_SERVERS as ORDERED_SERVERS, MAIN_SERVERS as MAIN } from '../../shared/types.js'
+import { ALL_SERVERS as ORDERED_SERVERS, MAIN_SERVERS as MAIN, REST_SERVERS as REST } from '../../shared/swift.js'
 
 export const ALL_SERVERS: readonly string[] = ORDERED_SERVERS
 export const MAIN_SERVERS: readonly string[] = MAIN
-export const REST_SERVERS: readonly string[] = ALL_SERVERS.filter((s) => !MAIN_SERVERS.includes(s))
-export const ALIASES: Record<string, readonly string[]> = { all: ALL_SERVERS, main: MAIN_SERVERS, rest: REST_SERVERS }
+export const REST_SERVERS: readonly string[] = REST
 export const GRACEFUL_SHUTDOWN_SERVERS = MAIN_SERVERS
 export const SEAMLESS_SHUTDOWN_SERVERS = MAIN_SERVERS
 export const START_ONCE_SERVERS = REST_SERVERS

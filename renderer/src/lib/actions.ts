@@ -1,6 +1,7 @@
 // The commands the panel offers, how their buttons are named, and when an instance can take them.
 
-import type { CommandName, InstanceInfo, InstanceState } from '../../../shared/types'
+import type { CommandName } from '../../../shared/swift'
+import type { InstanceInfo, InstanceState } from '../../../shared/types'
 import type { IconName } from './icons'
 
 export interface Action {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
-import { ALIASES, type CommandName, type CommandOptions } from '../../../shared/types'
+import { commandSpec, isAlias, type CommandName } from '../../../shared/swift'
+import type { CommandOptions } from '../../../shared/types'
 import { bridge } from '../bridge'
 import { instancesOf } from '../lib/targets'
 import { useNotificationsStore } from './notifications'
@@ -27,12 +28,10 @@ export interface Confirmation {
   instanceIds: string[]
 }
 
-/** Commands that take instances down, for a while at least. */
-export const DESTRUCTIVE: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'shutdown', 'restart', 'reload', 'force-reload'])
 /** Commands that wait for processes to exit: kill-wait and kill-after-timeout matter to them. */
-const WAITS_FOR_EXIT: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'shutdown', 'restart', 'reload', 'force-reload'])
+const waitsForExit = (command: CommandName): boolean => commandSpec(command).stops
 /** Commands whose signal `graceful` changes (shutdown and reload are graceful anyway). */
-const GRACEFUL_MATTERS: ReadonlySet<CommandName> = new Set(['stop', 'kill', 'restart'])
+const gracefulMatters = (command: CommandName): boolean => commandSpec(command).stops && commandSpec(command).signal === 'SIGTERM'
 const RUNS_KEPT = 50
 const LINES_KEPT = 2000
 const ORPHANS_KEPT = 20
@@ -63,17 +62,17 @@ export const useCommandsStore = defineStore('commands', () => {
 
   function optionsFor(command: CommandName): CommandOptions | undefined {
     const o: CommandOptions = {}
-    if (WAITS_FOR_EXIT.has(command)) {
+    if (waitsForExit(command)) {
       if (options.killWait !== null) o.killWait = options.killWait
       if (options.killAfterTimeout) o.killAfterTimeout = true
     }
-    if (GRACEFUL_MATTERS.has(command) && options.graceful) o.graceful = true
+    if (gracefulMatters(command) && options.graceful) o.graceful = true
     return Object.keys(o).length ? o : undefined
   }
 
   /** Group actions (main, rest, all) and actions on several instances that take them down ask first. */
   function needsConfirmation(command: CommandName, targets: readonly string[]): boolean {
-    return DESTRUCTIVE.has(command) && (targets.length > 1 || targets.some((t) => (ALIASES as readonly string[]).includes(t)))
+    return commandSpec(command).confirm && (targets.length > 1 || targets.some(isAlias))
   }
 
   function addLines(run: CommandRun, lines: readonly string[]): void {

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Group, InstanceInfo, Snapshot } from '../../../shared/types'
+import type { Group } from '../../../shared/swift'
+import type { InstanceInfo, Snapshot } from '../../../shared/types'
 import { bridge } from '../bridge'
 
 export interface ServerGroup {
