@@ -29,11 +29,21 @@ export interface InstanceInfo {
   cpuPercent: number | null
   rssBytes: number | null
   workers: number[]
-  lastExitCode: number | null
+  /** How it last ended, as far as the panel knows. */
+  lastExit: LastExit | null
   /** Running attached (no-daemon) under the service, output streamed live. */
   attached: boolean
   /** The command acting on this instance right now, if any. */
   busy: CommandName | null
+}
+
+export interface LastExit {
+  /** The exit status; -N when it was killed by signal N (as Python's Popen.returncode says it). */
+  code: number
+  /** process: the panel saw the process itself end (it started it); command: the last swift-init command on it ended so. */
+  source: 'process' | 'command'
+  /** Epoch ms. */
+  at: number
 }
 
 export type ProblemCode =

@@ -3,7 +3,7 @@
 
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs'
 import { commandSpec, groupOf, type CommandName } from '../../shared/swift.js'
-import type { InstanceInfo, InstanceState, Problem, Snapshot } from '../../shared/types.js'
+import type { InstanceInfo, InstanceState, LastExit, Problem, Snapshot } from '../../shared/types.js'
 import { inspectConf, type InstanceFacts } from '../supervisor/inspect.js'
 import { sendSignal, SIG_DFL } from '../supervisor/signals.js'
 import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
@@ -12,7 +12,9 @@ import { ALL_SERVERS, findExecutable, MAIN_SERVERS } from '../supervisor/servers
 
 interface Memory {
   crashed: boolean
-  lastExitCode: number | null
+  lastExit: LastExit | null
+  /** When the current (or last) command on it began, epoch ms. */
+  busySince: number
   attached: boolean
   busy: CommandName | null
   /** Last /proc sample of the running process. */
@@ -58,7 +60,7 @@ export class InstanceModel {
 
   private mem(id: string): Memory {
     let m = this.memory.get(id)
-    if (!m) this.memory.set(id, (m = { crashed: false, lastExitCode: null, attached: false, busy: null }))
+    if (!m) this.memory.set(id, (m = { crashed: false, lastExit: null, busySince: 0, attached: false, busy: null }))
     return m
   }
 
@@ -66,6 +68,7 @@ export class InstanceModel {
     for (const id of ids) {
       const m = this.mem(id)
       m.busy = command
+      if (command) m.busySince = Date.now()
       // a command of ours on an instance settles the question of a crash
       m.crashed = false
     }
@@ -75,8 +78,16 @@ export class InstanceModel {
     this.mem(id).attached = attached
   }
 
-  setExitCode(id: string, code: number | null): void {
-    this.mem(id).lastExitCode = code
+  /** A process the panel started ended with this status (see LastExit). */
+  setProcessExit(id: string, code: number): void {
+    this.mem(id).lastExit = { code, source: 'process', at: Date.now() }
+  }
+
+  /** A command on the instance ended with this status; a process exit seen during that command says more. */
+  setCommandExit(id: string, code: number): void {
+    const m = this.mem(id)
+    if (m.lastExit?.source === 'process' && m.lastExit.at >= m.busySince) return
+    m.lastExit = { code, source: 'command', at: Date.now() }
   }
 
   /**
@@ -188,7 +199,7 @@ export class InstanceModel {
       cpuPercent: null,
       rssBytes: null,
       workers: [],
-      lastExitCode: null,
+      lastExit: null,
       attached: false,
       busy: null,
     }
@@ -249,7 +260,7 @@ export class InstanceModel {
       cpuPercent: sample?.cpuPercent ?? null,
       rssBytes: sample?.rssBytes ?? null,
       workers: sample?.workers ?? [],
-      lastExitCode: m.lastExitCode,
+      lastExit: m.lastExit,
       attached: m.attached,
       busy: m.busy,
     }

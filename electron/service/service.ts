@@ -5,6 +5,7 @@
 
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { constants as osConstants } from 'node:os'
 import { delimiter } from 'node:path'
 import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
 import type { InstanceInfo, LogLine, Settings, Snapshot } from '../../shared/types.js'
@@ -85,7 +86,7 @@ export class SupervisorService {
       onSpawn: (child, info) => this.capture(child, info),
       busy: (ids, command, exitCode) => {
         this.model.markBusy(ids, command)
-        if (exitCode !== undefined) for (const id of ids) this.model.setExitCode(id, exitCode)
+        if (exitCode !== undefined) for (const id of ids) this.model.setCommandExit(id, exitCode)
         this.refresh()
       },
       attached: (id, on) => {
@@ -155,7 +156,7 @@ export class SupervisorService {
     const snap = this.model.snapshot()
     this.snapshotCache = snap
     const key = JSON.stringify([
-      snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExitCode, i.workers.length]),
+      snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExit, i.workers.length]),
       snap.problems,
     ])
     if (key !== this.lastKey || snap.takenAt - this.lastEmit >= STATS_EVERY_MS) {
@@ -200,6 +201,8 @@ export class SupervisorService {
     const fact = this.model.facts().find((f) => f.confFile === info.confFile && f.server === info.server)
     const id = fact?.id ?? info.server
     const source = info.attached ? 'attached' : 'startup'
+    // the panel started it, so it sees it end: the truest "last exit" there is
+    child.once('exit', (code, signal) => this.model.setProcessExit(id, code ?? -(signal ? osConstants.signals[signal] : 1)))
     for (const [stream, name] of [
       [child.stdout, 'stdout'],
       [child.stderr, 'stderr'],

@@ -39,7 +39,13 @@ describe('services table', () => {
 
   it('shows pid, memory, workers, exit code and paths relative to their folders, with copy buttons', () => {
     const { w } = mountTable([
-      inst('proxy-server', 'running', { pid: 4242, rssBytes: 3 * 1024 * 1024, cpuPercent: 1.25, workers: [1, 2], lastExitCode: 0 }),
+      inst('proxy-server', 'running', {
+        pid: 4242,
+        rssBytes: 3 * 1024 * 1024,
+        cpuPercent: 1.25,
+        workers: [1, 2],
+        lastExit: { code: 0, source: 'command', at: 0 },
+      }),
     ])
     const row = w.get('tr.row')
     expect(row.text()).toContain('4242')

@@ -74,7 +74,7 @@ export const inst = (id: string, state: InstanceInfo['state'] = 'stopped', more:
     cpuPercent: null,
     rssBytes: null,
     workers: [],
-    lastExitCode: null,
+    lastExit: null,
     attached: false,
     busy: null,
     ...more,

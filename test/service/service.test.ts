@@ -70,7 +70,7 @@ describe('SupervisorService', () => {
     const lines = events.filter((e) => e.channel === 'commands:output').flatMap((e) => (e.payload as EventOf<'commands:output'>).lines)
     expect(lines).toContain(`Starting proxy-server...(${f.etc}/proxy-server.conf)`)
     const proxy = byId(service, 'proxy-server')
-    expect(proxy).toMatchObject({ state: 'running', lastExitCode: 0 })
+    expect(proxy).toMatchObject({ state: 'running', lastExit: { code: 0, source: 'command' } })
     expect(proxy.startedAt).toBeGreaterThan(Date.now() - 60_000)
     expect(proxy.rssBytes).toBeGreaterThan(0)
   })

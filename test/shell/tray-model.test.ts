@@ -16,7 +16,7 @@ const inst = (id: string, state: InstanceState): InstanceInfo => ({
   cpuPercent: null,
   rssBytes: null,
   workers: [],
-  lastExitCode: null,
+  lastExit: null,
   attached: false,
   busy: null,
 })
