@@ -90,8 +90,8 @@ export const requests = {
   'logs:sources': request<{ instanceIds: string[] }, LogSourceInfo[]>(object({ instanceIds: array(instanceId, 512) })),
   /** The diff that would send an instance's logs to the built-in receiver (nothing is written). */
   'logs:conf-edit': request<{ instanceId: string }, ConfEdit>(object({ instanceId })),
-  /** Writes that edit, after the user saw the diff; refused if the file changed since. */
-  'logs:conf-apply': request<{ instanceId: string; originalHash: string }, { file: string }>(
+  /** Writes that edit, after the user saw the diff, the original kept beside it (`backup`); refused if the file changed since. */
+  'logs:conf-apply': request<{ instanceId: string; originalHash: string }, { file: string; backup: string }>(
     object({ instanceId, originalHash: str(/^[0-9a-f]{16,128}$/, 128) }),
   ),
   'settings:get': request<undefined, Settings>(none),

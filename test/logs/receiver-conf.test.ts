@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process'
-import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { execFileSync, spawn } from 'node:child_process'
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { readConfLogging } from '../../electron/service/logs/conf-logging.js'
-import { applyReceiverConf, receiverConfEdit, receiverConfPatch, withReceiverConf } from '../../electron/service/logs/receiver-conf.js'
-import { unifiedDiff } from '../../electron/service/logs/unified-diff.js'
+import {
+  applyReceiverConf,
+  receiverConfEdit,
+  receiverConfPatch,
+  unifiedDiff,
+  withReceiverConf,
+} from '../../electron/service/logs/receiver-conf.js'
 import { tempDirs } from './helpers.js'
 
 const tmp = tempDirs('receiver-conf')
@@ -97,12 +102,36 @@ describe('conf change for the built-in receiver', () => {
     expect(readFileSync(real, 'utf8')).toBe(CONF + '[object-auditor]\n')
 
     const fresh = receiverConfEdit(link, 'object-server', 5514)
-    expect(await applyReceiverConf(link, 5514, fresh.originalHash)).toEqual({ file: real })
+    const applied = await applyReceiverConf(link, 5514, fresh.originalHash)
+    expect(applied).toEqual({ file: real, backup: expect.stringMatching(/^.*\/object-server-1\.conf\.swift-panel-\d+\.orig$/) as string })
+    // the user's original is kept beside it
+    expect(readFileSync(applied.backup, 'utf8')).toBe(CONF + '[object-auditor]\n')
     expect(readConfLogging('object-server', link).udp).toEqual({ host: '127.0.0.1', port: 5514 })
     expect(readConfLogging('object-auditor', link).udp).toEqual({ host: '127.0.0.1', port: 5514 })
     expect(statSync(real).mode & 0o777).toBe(0o640)
     expect(lstatSync(link).isSymbolicLink()).toBe(true)
-    expect(readdirSync(dir).sort()).toEqual(['linked.conf', 'object-server-1.conf'])
+    expect(readdirSync(dir).sort()).toEqual(['linked.conf', 'object-server-1.conf', basename(applied.backup)])
+  })
+
+  it('never loses an edit the user saves while the change is applied (an editor writing in place, racing)', async () => {
+    const dir = tmp.make()
+    const file = join(dir, 'object-server-1.conf')
+    const lost: number[] = []
+    for (let round = 0; round < 100; round++) {
+      writeFileSync(file, CONF)
+      const edit = receiverConfEdit(file, 'object-server', 5514)
+      const saved = `${CONF}# the user's edit ${round}\n`
+      // another process saves in place (O_TRUNC on the same inode) at some moment during the apply
+      const editor = spawn('sh', ['-c', `sleep 0.00${round % 10}; printf '%s' "$1" > "$2"`, 'sh', saved, file])
+      const exited = new Promise((done) => editor.once('exit', done))
+      await new Promise((r) => setTimeout(r, round % 7))
+      await applyReceiverConf(file, 5514, edit.originalHash).catch(() => null)
+      await exited
+      const texts = readdirSync(dir).map((name) => readFileSync(join(dir, name), 'utf8'))
+      if (!texts.some((t) => t.startsWith(saved))) lost.push(round)
+      for (const name of readdirSync(dir)) if (name !== 'object-server-1.conf') rmSync(join(dir, name))
+    }
+    expect(lost).toEqual([])
   })
 
   it('edits the .conf.d part that holds [DEFAULT], and warns when a section overrides it', () => {

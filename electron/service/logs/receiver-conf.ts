@@ -2,13 +2,13 @@
 // [DEFAULT] (get_logger prefers UDP over log_address when log_udp_host is set). The panel shows the diff
 // first; applying it re-checks that the file is still what the diff was made from, then replaces it atomically.
 
+import { createTwoFilesPatch, FILE_HEADERS_ONLY } from 'diff'
 import { createHash, randomBytes } from 'node:crypto'
 import { readFileSync, realpathSync, statSync } from 'node:fs'
-import { chown, open, rename, unlink } from 'node:fs/promises'
+import { chown, link, open, readFile, rename, stat, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { confParts, parseIni, type Ini } from '../../supervisor/ini.js'
 import { confLogging } from './conf-logging.js'
-import { unifiedDiff } from './unified-diff.js'
 
 export const RECEIVER_HOST = '127.0.0.1'
 const KEYS = ['log_udp_host', 'log_udp_port'] as const
@@ -53,6 +53,12 @@ export function withReceiverConf(text: string, port: number): string {
   return lines.join(nl) + (finalNewline ? nl : '')
 }
 
+/** A unified diff as `diff -u` prints it (jsdiff), labelled with the file names; '' when nothing changes. */
+export function unifiedDiff(oldText: string, newText: string, oldLabel: string, newLabel: string): string {
+  if (oldText === newText) return ''
+  return createTwoFilesPatch(oldLabel, newLabel, oldText, newText, undefined, undefined, { context: 3, headerOptions: FILE_HEADERS_ONLY })
+}
+
 /** Pure: the edited text and its unified diff, labelled with `label`. */
 export function receiverConfPatch(text: string, label: string, port: number): { newText: string; diff: string } {
   const newText = withReceiverConf(text, port)
@@ -81,16 +87,23 @@ export function receiverConfEdit(confPath: string, server: string, port: number)
   return { file, originalHash: sha256(original), diff, takesEffect: udp?.host === RECEIVER_HOST && udp.port === port }
 }
 
-/** Makes the edit, after an explicit confirmation; throws if the file changed since `originalHash` was taken. */
-export async function applyReceiverConf(confPath: string, port: number, originalHash: string): Promise<{ file: string }> {
+/**
+ * Makes the edit, after an explicit confirmation. The user's original is kept beside the file, as a hard link
+ * to its inode (`<file>.swift-panel-<ms>.orig`, a name swift never reads as a conf), before anything is
+ * replaced. Throws, leaving the user's file as it is, if it changed since `originalHash` was taken: before
+ * the rename (content or inode), or by a write in place that raced the rename (that write then landed in
+ * the original inode, which is put back).
+ * @returns the file changed and where its original is kept.
+ */
+export async function applyReceiverConf(confPath: string, port: number, originalHash: string): Promise<{ file: string; backup: string }> {
   const file = targetFile(confPath)
   const original = readFileSync(file)
-  if (sha256(original) !== originalHash) {
-    throw new Error(`${file} changed since the proposed edit was shown; review the new diff before applying it`)
-  }
+  const changed = () => new Error(`${file} changed since the proposed edit was shown; review the new diff before applying it`)
+  if (sha256(original) !== originalHash) throw changed()
   const st = statSync(file)
   // Same directory, so the rename is atomic; a dot name without `.conf` so swift never reads it as a part.
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  const backup = `${file}.swift-panel-${Date.now()}.orig`
   const handle = await open(tmp, 'wx')
   try {
     try {
@@ -101,12 +114,21 @@ export async function applyReceiverConf(confPath: string, port: number, original
       await handle.close()
     }
     if (process.getuid?.() === 0) await chown(tmp, st.uid, st.gid)
+    // the original inode stays reachable whatever happens next; a write in place now lands in it
+    await link(file, backup)
+    if (sha256(await readFile(backup)) !== originalHash || (await stat(file)).ino !== (await stat(backup)).ino) throw changed()
     await rename(tmp, file)
   } catch (e) {
     await unlink(tmp).catch(() => {})
+    await unlink(backup).catch(() => {})
     throw e
   }
-  return { file }
+  if (sha256(await readFile(backup)) !== originalHash) {
+    // a write in place raced the rename: the user's newer text is in the original inode, put it back
+    await rename(backup, file)
+    throw changed()
+  }
+  return { file, backup }
 }
 
 /** The file to edit; symlinks resolved, so the rename replaces the real file and not the link. */
