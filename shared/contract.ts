@@ -17,7 +17,7 @@ import type {
   Snapshot,
 } from './types.js'
 import { COMMANDS, type CommandName } from './swift.js'
-import { array, bool, int, nullable, object, oneOf, record, str, none, type Validator } from './validate.js'
+import { array, bool, int, nullable, object, oneOf, record, refine, str, none, type Validator } from './validate.js'
 
 /** A server name, alias, glob or instance id as swift-init accepts them: `object`, `object-server.2`, `object-*`, `main`. */
 export const TARGET_PATTERN = /^[a-z*][a-z0-9*-]{0,63}(\.[0-9]{1,4})?$/
@@ -51,16 +51,24 @@ const profile = object({
   logFiles: record(str(SERVER_PATTERN, 64), array(absPath, 32), 64),
 })
 
-const settings = object({
-  profiles: array(profile, 32),
-  activeProfile: str(/^[^\0]{1,64}$/, 64),
-  killWait: int(0, 3600),
-  strict: nullable(bool),
-  refreshIntervalMs: int(100, 60_000),
-  logBufferLines: int(100, 1_000_000),
-  syslogReceiverPort: int(0, 65535),
-  theme: oneOf(['system', 'light', 'dark'] as const),
-})
+const settings = refine(
+  object({
+    profiles: array(profile, 32),
+    activeProfile: str(/^[^\0]{1,64}$/, 64),
+    killWait: int(0, 3600),
+    strict: nullable(bool),
+    refreshIntervalMs: int(100, 60_000),
+    logBufferLines: int(100, 1_000_000),
+    syslogReceiverPort: int(0, 65535),
+    theme: oneOf(['system', 'light', 'dark'] as const),
+  }),
+  (s) => {
+    const names = s.profiles.map((p) => p.name)
+    if (names.length === 0) return 'profiles: at least one profile is needed'
+    if (new Set(names).size !== names.length) return 'profiles: two profiles have the same name'
+    return names.includes(s.activeProfile) ? null : `activeProfile: no profile named ${s.activeProfile}`
+  },
+)
 
 interface RequestSpec<Req, Res> {
   validate: Validator<Req>

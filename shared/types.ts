@@ -47,7 +47,14 @@ export interface LastExit {
 }
 
 export type ProblemCode =
-  'no-swift-dir' | 'no-configs' | 'missing-binaries' | 'run-dir-permission' | 'run-dir-missing' | 'swift-dir-permission'
+  | 'no-swift-dir'
+  | 'no-configs'
+  | 'missing-binaries'
+  | 'run-dir-permission'
+  | 'run-dir-missing'
+  | 'swift-dir-permission'
+  | 'settings-unreadable'
+  | 'settings-invalid'
 
 export interface Problem {
   code: ProblemCode

@@ -28,7 +28,7 @@ export function str(pattern?: RegExp, maxLength = 4096): Validator<string> {
 }
 
 export function oneOf<const T extends readonly string[]>(values: T): Validator<T[number]> {
-  return (v, p = '') => (typeof v === 'string' && values.includes(v) ? (v as T[number]) : fail(p, `expected one of ${values.join(', ')}`))
+  return (v, p = '') => (typeof v === 'string' && values.includes(v) ? v : fail(p, `expected one of ${values.join(', ')}`))
 }
 
 export function nullable<T>(inner: Validator<T>): Validator<T | null> {
@@ -43,14 +43,29 @@ export function array<T>(item: Validator<T>, maxItems: number): Validator<T[]> {
   }
 }
 
+/** Keys that would reach an object's prototype when assigned: refused wherever keys come from input. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+
 export function record<T>(key: Validator<string>, value: Validator<T>, maxKeys: number): Validator<Record<string, T>> {
   return (v, p = '') => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'expected an object')
     const entries = Object.entries(v)
     if (entries.length > maxKeys) return fail(p, `more than ${maxKeys} keys`)
     const out: Record<string, T> = {}
-    for (const [k, x] of entries) out[key(k, `${p}.${k}`)] = value(x, `${p}.${k}`)
+    for (const [k, x] of entries) {
+      if (FORBIDDEN_KEYS.has(k)) fail(p, `key ${k} is not allowed`)
+      out[key(k, `${p}.${k}`)] = value(x, `${p}.${k}`)
+    }
     return out
+  }
+}
+
+/** `inner`, then a rule over the whole value: `rule` returns what is wrong, or null. */
+export function refine<T>(inner: Validator<T>, rule: (value: T) => string | null): Validator<T> {
+  return (v, p = '') => {
+    const value = inner(v, p)
+    const wrong = rule(value)
+    return wrong === null ? value : fail(p, wrong)
   }
 }
 
@@ -67,7 +82,7 @@ export function object<S extends Shape, O extends keyof S = never>(
   return (v, p = '') => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(p, 'expected an object')
     const input = v as Record<string, unknown>
-    for (const k of Object.keys(input)) if (!(k in shape)) fail(p, `unexpected key ${k}`)
+    for (const k of Object.keys(input)) if (FORBIDDEN_KEYS.has(k) || !Object.hasOwn(shape, k)) fail(p, `unexpected key ${k}`)
     const out: Record<string, unknown> = {}
     for (const [k, check] of Object.entries(shape)) {
       if (input[k] === undefined) {

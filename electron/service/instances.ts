@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs'
 import { commandSpec, groupOf, type CommandName } from '../../shared/swift.js'
 import type { InstanceInfo, InstanceState, LastExit, Problem, Snapshot } from '../../shared/types.js'
-import { inspectConf, type InstanceFacts } from '../supervisor/inspect.js'
+import { inspectConf, instanceId, type InstanceFacts } from '../supervisor/inspect.js'
 import { sendSignal, SIG_DFL } from '../supervisor/signals.js'
 import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
 import { Server, type ManagerEnv } from '../supervisor/server.js'
@@ -114,6 +114,18 @@ export class InstanceModel {
     })
     this.discovered = { at: Date.now(), servers }
     return servers
+  }
+
+  /** Every configured instance: id, server, conf, config number; no pid file or /proc read (cached discovery). */
+  configured(): { id: string; server: string; confFile: string; number: number }[] {
+    return this.discover().flatMap(({ server, confFiles }) =>
+      confFiles.map((confFile, i) => ({
+        id: instanceId(server, confFile, this.env.swiftDir),
+        server: server.server,
+        confFile,
+        number: i + 1,
+      })),
+    )
   }
 
   /** Every configured instance's facts (no /proc sampling): for command targeting and log routing. */

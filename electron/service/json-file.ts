@@ -1,18 +1,29 @@
 // JSON files the panel keeps in its data dir (settings, window state): written atomically, so a crash
 // mid-write leaves the old file, never half a new one.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, constants } from 'node:fs'
 import { dirname } from 'node:path'
 
-/** The parsed file; undefined when it is missing or unreadable; throws SyntaxError on broken JSON. */
+/**
+ * The parsed file, or undefined when there is none. Throws an Error with a `code` (EACCES, EISDIR, ENOTREG
+ * for a FIFO or device, which are never read, so this cannot block) when it cannot be read, and a
+ * SyntaxError when it is not JSON.
+ */
 export function readJson(path: string): unknown {
-  let text: string
+  let fd: number
   try {
-    text = readFileSync(path, 'utf8')
-  } catch {
-    return undefined
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw e
   }
-  return JSON.parse(text)
+  try {
+    if (!fstatSync(fd).isFile())
+      throw Object.assign(new Error(`${path} is not a regular file`), { code: fstatSync(fd).isDirectory() ? 'EISDIR' : 'ENOTREG' })
+    return JSON.parse(readFileSync(fd, 'utf8'))
+  } finally {
+    closeSync(fd)
+  }
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

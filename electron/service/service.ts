@@ -1,35 +1,21 @@
 // The supervisor service: the panel's brain, in plain Node so the Electron shell and the browser host
-// share it. It wires the instance model, the watcher, the command queue, the log buffers and log sources,
-// and the settings together, implements the contract's handlers, and pushes batched events to every
-// subscriber.
+// share it. It wires the live instance model and its watcher, the command queue, the log hub and the
+// settings together, implements the contract's handlers, and pushes batched events to every subscriber.
 
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { constants as osConstants } from 'node:os'
 import { delimiter } from 'node:path'
 import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
-import type { InstanceInfo, LogLine, Settings, Snapshot } from '../../shared/types.js'
+import type { InstanceInfo, Settings, Snapshot } from '../../shared/types.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { CommandQueue } from './command-queue.js'
 import { ServiceError } from './errors.js'
 import { EventBatcher } from './event-batcher.js'
 import { InstanceModel, type ModelEnv } from './instances.js'
-import { LogBuffers, MAX_LINE_CHARS } from './log-buffer.js'
-import { planLogSources, startLogRouting, type LogRouting } from './logs/log-router.js'
+import { LogHub, type LogSetup } from './log-hub.js'
 import { applyReceiverConf, receiverConfEdit } from './logs/receiver-conf.js'
-import { readRsyslogConfig } from './logs/rsyslog-conf.js'
-import { startSyslogReceiver, type SyslogReceiver } from './logs/syslog-receiver.js'
-import {
-  activeProfile,
-  checkPath,
-  COMMAND_LINE_PROFILE,
-  defaultSettings,
-  loadSettings,
-  persistable,
-  saveSettings,
-  validateSettings,
-  withCommandLineProfile,
-} from './settings.js'
+import { activeProfile, checkPath, SettingsStore } from './settings.js'
 import { Watcher } from './watcher.js'
 
 export interface ServiceOptions {
@@ -49,11 +35,9 @@ const STATS_EVERY_MS = 2000
 
 export class SupervisorService {
   readonly handlers: Handlers
-  private settings: Settings
-  /** The active profile as saved: kept on disk while the command-line profile is active. */
-  private savedActive: string
+  private readonly settings: SettingsStore
   private readonly model: InstanceModel
-  private readonly logs: LogBuffers
+  private readonly logs: LogHub
   private readonly batcher: EventBatcher
   private readonly queue: CommandQueue
   private readonly sinks = new Set<EventSink>()
@@ -61,27 +45,21 @@ export class SupervisorService {
   private lastKey = ''
   private lastEmit = 0
   private watcher: Watcher | null = null
-  private routing: LogRouting | null = null
-  /** The routing part of the log plan the tailers run: they restart only when it changes. */
-  private routingKey = ''
-  private receiver: SyslogReceiver | null = null
-  /** The receiver port last tried (0: off). */
-  private receiverPort = 0
-  /** Log source (re)starts, one at a time. */
-  private logsOp: Promise<void> = Promise.resolve()
-  private disposed = false
 
   constructor(private readonly options: ServiceOptions) {
-    const loaded = options.settingsPath ? loadSettings(options.settingsPath, defaultSettings()) : defaultSettings()
-    this.savedActive = loaded.activeProfile
-    this.settings = options.swiftDir || options.runDir ? withCommandLineProfile(loaded, options) : loaded
+    this.settings = new SettingsStore(options.settingsPath, options)
     this.model = new InstanceModel(this.modelEnv())
-    this.logs = new LogBuffers(this.settings.logBufferLines)
     this.batcher = new EventBatcher((channel, payload) => this.sinks.forEach((sink) => sink(channel, payload)))
+    this.logs = new LogHub({
+      capacity: this.settings.get().logBufferLines,
+      rsyslogPath: options.rsyslogPath,
+      emit: (channel, payload) => this.emit(channel, payload),
+      warn: (title, body) => this.warn(title, body),
+    })
     this.queue = new CommandQueue({
       env: () => this.modelEnv(),
       instanceIds: (targets, servers) => this.instanceIds(targets, servers),
-      defaults: () => ({ killWait: this.settings.killWait, strict: this.settings.strict }),
+      defaults: () => ({ killWait: this.settings.get().killWait, strict: this.settings.get().strict }),
       emit: (channel, payload) => this.emit(channel, payload),
       onSpawn: (child, info) => this.capture(child, info),
       busy: (ids, command, exitCode) => {
@@ -94,12 +72,12 @@ export class SupervisorService {
         this.refresh()
       },
     })
-    this.snapshotCache = this.model.snapshot()
+    this.snapshotCache = this.snapshot()
     this.handlers = this.makeHandlers()
   }
 
   private modelEnv(): ModelEnv {
-    const p = activeProfile(this.settings)
+    const p = activeProfile(this.settings.get())
     return { swiftDir: p.swiftDir, runDir: p.runDir, path: [...p.extraPath, process.env.PATH ?? ''].join(delimiter) }
   }
 
@@ -117,6 +95,10 @@ export class SupervisorService {
     this.batcher.push(channel, payload)
   }
 
+  private warn(title: string, body: string): void {
+    this.emit('notify', { id: randomUUID(), ts: Date.now(), level: 'warning', title, body })
+  }
+
   hasAttached(): boolean {
     return this.queue.hasAttached()
   }
@@ -124,11 +106,8 @@ export class SupervisorService {
   /** Stops attached children (daemonised ones keep running and are found again next time) and all watching. */
   async dispose(): Promise<void> {
     await this.queue.dispose()
-    this.disposed = true
     this.watcher?.dispose()
-    await this.logsOp
-    await this.routing?.close()
-    await this.receiver?.close()
+    await this.logs.close()
     this.batcher.dispose()
   }
 
@@ -140,20 +119,27 @@ export class SupervisorService {
     this.watcher = new Watcher({
       swiftDir,
       runDir,
-      intervalMs: this.settings.refreshIntervalMs,
+      intervalMs: this.settings.get().refreshIntervalMs,
       onTick: () => this.refresh(),
       onConfsChanged: () => {
         this.model.confsChanged()
+        // a conf edit may send an instance's logs somewhere else: route them without a restart
         void this.syncLogs()
       },
     })
     this.watcher.start()
   }
 
+  private snapshot(): Snapshot {
+    const snap = this.model.snapshot()
+    if (this.settings.problem) snap.problems.push(this.settings.problem)
+    return snap
+  }
+
   /** Re-reads the world; emits a snapshot when something a user can see changed. */
   refresh(): Snapshot {
     const before = new Map(this.snapshotCache.instances.map((i) => [i.id, i.state]))
-    const snap = this.model.snapshot()
+    const snap = this.snapshot()
     this.snapshotCache = snap
     const key = JSON.stringify([
       snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExit, i.workers.length]),
@@ -173,11 +159,11 @@ export class SupervisorService {
 
   /** The instance ids a command's targets name: `object-server.2` itself, or every instance of a server, alias or glob. */
   private instanceIds(targets: string[], servers: string[]): string[] {
-    const facts = this.model.facts()
-    const exact = new Set(targets.filter((t) => facts.some((f) => f.id === t)))
-    const ids = facts
-      .filter((f) => exact.has(f.id) || (servers.includes(f.server) && !targets.some((t) => t.startsWith(`${f.server}.`))))
-      .map((f) => f.id)
+    const configured = this.model.configured()
+    const exact = new Set(targets.filter((t) => configured.some((c) => c.id === t)))
+    const ids = configured
+      .filter((c) => exact.has(c.id) || (servers.includes(c.server) && !targets.some((t) => t.startsWith(`${c.server}.`))))
+      .map((c) => c.id)
     return [...new Set([...ids, ...exact])]
   }
 
@@ -186,110 +172,43 @@ export class SupervisorService {
   }
 
   attach(instanceId: string): { commandId: string } {
-    const fact = this.requireFact(instanceId)
-    return this.queue.attach(instanceId, instanceId.includes('.') ? instanceId : fact.server, fact.server)
+    const instance = this.requireInstance(instanceId)
+    return this.queue.attach(instanceId, instanceId.includes('.') ? instanceId : instance.server, instance.server)
   }
 
-  // ---- logs -------------------------------------------------------------------------------------------
-
-  private appendLog(instanceId: string, line: Omit<LogLine, 'seq'>): void {
-    this.emit('logs:lines', { batches: [{ instanceId, lines: [this.logs.append(instanceId, line)] }] })
-  }
-
-  /** Splits a child's output into lines for its instance's buffer. */
+  /** A child a command spawned: its output goes to its instance's log, its exit status to the instance. */
   private capture(child: ChildProcess, info: SpawnInfo): void {
-    const fact = this.model.facts().find((f) => f.confFile === info.confFile && f.server === info.server)
-    const id = fact?.id ?? info.server
-    const source = info.attached ? 'attached' : 'startup'
+    const id = this.model.configured().find((c) => c.confFile === info.confFile && c.server === info.server)?.id ?? info.server
     // the panel started it, so it sees it end: the truest "last exit" there is
     child.once('exit', (code, signal) => this.model.setProcessExit(id, code ?? -(signal ? osConstants.signals[signal] : 1)))
-    for (const [stream, name] of [
-      [child.stdout, 'stdout'],
-      [child.stderr, 'stderr'],
-    ] as const) {
-      if (!stream) continue
-      let partial = ''
-      const line = (text: string) => this.appendLog(id, { ts: Date.now(), source, stream: name, text })
-      stream.setEncoding('utf8')
-      stream.on('data', (chunk: string) => {
-        const parts = (partial + chunk).split('\n')
-        partial = parts.pop()!
-        parts.forEach(line)
-        // a line without end is cut rather than held whole
-        if (partial.length > MAX_LINE_CHARS) {
-          line(partial)
-          partial = ''
-        }
-      })
-      stream.on('end', () => partial && line(partial))
+    this.logs.capture(child, id, info.attached)
+  }
+
+  // ---- logs and settings ----------------------------------------------------------------------------
+
+  private logSetup(): LogSetup {
+    const settings = this.settings.get()
+    return {
+      instances: this.model.configured().map((c) => ({ id: c.id, server: c.server, confPath: c.confFile })),
+      receiverPort: settings.syslogReceiverPort,
+      extraFiles: activeProfile(settings).logFiles,
     }
   }
 
-  private plan() {
-    const facts = this.model.facts()
-    return planLogSources({
-      instances: facts.map((f) => ({ id: f.id, server: f.server, confPath: f.confFile })),
-      rsyslog: readRsyslogConfig(this.options.rsyslogPath),
-      rsyslogPath: this.options.rsyslogPath,
-      receiverPort: this.receiver?.port ?? null,
-      extraFiles: activeProfile(this.settings).logFiles,
-    })
-  }
-
-  /** Brings the syslog receiver and the tailed files in line with the settings and confs, restarting only what changed. */
   private syncLogs(): Promise<void> {
-    const op = this.logsOp.then(async () => {
-      if (this.disposed) return
-      const onLine = (r: { instanceId: string; line: Omit<LogLine, 'seq'> }) => this.appendLog(r.instanceId, r.line)
-      const port = this.settings.syslogReceiverPort
-      if (port !== this.receiverPort) {
-        await this.routing?.close()
-        await this.receiver?.close()
-        this.routing = this.receiver = null
-        this.receiverPort = port
-        if (port) {
-          try {
-            this.receiver = await startSyslogReceiver({ port, onLine })
-          } catch (e) {
-            this.warn('Syslog receiver not started', `UDP 127.0.0.1:${port}: ${(e as Error).message}`)
-          }
-        }
-      }
-      const plan = this.plan()
-      const key = JSON.stringify([[...plan.files], plan.receiverRoutes])
-      if (this.routing && key === this.routingKey) return
-      await this.routing?.close()
-      this.routing = null
-      try {
-        this.routing = await startLogRouting(plan, { onLine, receiver: this.receiver })
-        this.routingKey = key
-      } catch (e) {
-        this.warn('Log files not tailed', (e as Error).message)
-      }
-    })
-    this.logsOp = op.catch(() => {})
-    return op
+    return this.logs.sync(() => this.logSetup())
   }
-
-  private warn(title: string, body: string): void {
-    this.emit('notify', { id: randomUUID(), ts: Date.now(), level: 'warning', title, body })
-  }
-
-  // ---- settings ---------------------------------------------------------------------------------------
 
   private async applySettings(next: Settings): Promise<Settings> {
-    const valid = validateSettings(next)
-    const before = this.settings
-    const profileChanged = JSON.stringify(activeProfile(valid)) !== JSON.stringify(activeProfile(before))
-    this.settings = valid
-    if (valid.activeProfile !== COMMAND_LINE_PROFILE) this.savedActive = valid.activeProfile
-    if (this.options.settingsPath) saveSettings(this.options.settingsPath, persistable(valid, this.savedActive))
-    this.logs.setCapacity(valid.logBufferLines)
+    const before = this.settings.get()
+    const profileChanged = JSON.stringify(activeProfile(next)) !== JSON.stringify(activeProfile(before))
+    this.settings.set(next)
+    this.logs.setCapacity(next.logBufferLines)
     if (profileChanged) this.model.setEnv(this.modelEnv())
-    if (profileChanged || valid.refreshIntervalMs !== before.refreshIntervalMs) this.watch()
+    if (profileChanged || next.refreshIntervalMs !== before.refreshIntervalMs) this.watch()
     await this.syncLogs()
     this.refresh()
-    return valid
+    return next
   }
 
   private makeHandlers(): Handlers {
@@ -302,35 +221,36 @@ export class SupervisorService {
         this.logs.clear(instanceIds)
         return null
       },
-      'logs:sources': ({ instanceIds }) => this.plan().sources.filter((s) => instanceIds.includes(s.instanceId)),
+      'logs:sources': ({ instanceIds }) => this.logs.sources(this.logSetup(), instanceIds),
       'logs:conf-edit': ({ instanceId }) => {
-        const fact = this.requireFact(instanceId)
-        return receiverConfEdit(fact.confFile, fact.server, this.requireReceiver())
+        const instance = this.requireInstance(instanceId)
+        return receiverConfEdit(instance.confFile, instance.server, this.requireReceiver())
       },
       'logs:conf-apply': async ({ instanceId, originalHash }) => {
-        const fact = this.requireFact(instanceId)
-        const applied = await applyReceiverConf(fact.confFile, this.requireReceiver(), originalHash)
-        // the instance's lines now come to the receiver: route them (the swift dir watcher may be slower)
+        const instance = this.requireInstance(instanceId)
+        const applied = await applyReceiverConf(instance.confFile, this.requireReceiver(), originalHash)
+        // the instance's lines now come to the receiver: route them now (the swift dir watcher may be slower)
+        this.model.confsChanged()
         await this.syncLogs()
         return applied
       },
-      'settings:get': () => this.settings,
-      'settings:set': (s) => this.applySettings(s as Settings),
+      'settings:get': () => this.settings.get(),
+      'settings:set': (s) => this.applySettings(s),
       'settings:check-path': ({ path, kind }) => checkPath(path, kind),
       'app:info': () => ({ version: this.options.version, transport: this.options.transport, platform: process.platform }),
     }
   }
 
-  private requireFact(instanceId: string) {
-    const fact = this.model.facts().find((f) => f.id === instanceId)
-    if (!fact) throw new ServiceError('not-found', `no instance ${instanceId}`)
-    return fact
+  private requireInstance(instanceId: string) {
+    const instance = this.model.configured().find((c) => c.id === instanceId)
+    if (!instance) throw new ServiceError('not-found', `no instance ${instanceId}`)
+    return instance
   }
 
   private requireReceiver(): number {
-    if (!this.settings.syslogReceiverPort)
-      throw new ServiceError('failed', 'The built-in syslog receiver is off: set its port in Settings first.')
-    return this.settings.syslogReceiverPort
+    const port = this.settings.get().syslogReceiverPort
+    if (!port) throw new ServiceError('failed', 'The built-in syslog receiver is off: set its port in Settings first.')
+    return port
   }
 }
 

@@ -1,10 +1,10 @@
 // Settings persisted as JSON in the app's data dir, validated with the contract's own validator; and the
 // check of a path as the user types it.
 
-import { accessSync, constants, existsSync, renameSync, statSync } from 'node:fs'
+import { accessSync, constants, existsSync, realpathSync, renameSync, statSync } from 'node:fs'
 import { isAbsolute } from 'node:path'
 import { requests } from '../../shared/contract.js'
-import type { PathCheck, Profile, Settings } from '../../shared/types.js'
+import type { PathCheck, Problem, Profile, Settings } from '../../shared/types.js'
 import { readJson, writeJsonAtomic } from './json-file.js'
 
 export function defaultSettings(overrides: Partial<Pick<Profile, 'swiftDir' | 'runDir'>> = {}): Settings {
@@ -28,34 +28,132 @@ export function defaultSettings(overrides: Partial<Pick<Profile, 'swiftDir' | 'r
   }
 }
 
+/** The profile in use; validated settings always name one of their profiles. */
 export function activeProfile(s: Settings): Profile {
-  return s.profiles.find((p) => p.name === s.activeProfile) ?? s.profiles[0]!
+  const found = s.profiles.find((p) => p.name === s.activeProfile) ?? s.profiles[0]
+  if (!found) throw new Error('settings without a profile')
+  return found
 }
 
-/** Checks a settings object; throws ValidationError with the offending path. */
+/** Checks a settings object with the contract's validator; throws ValidationError with the offending path. */
 export function validateSettings(value: unknown): Settings {
-  const s = requests['settings:set'].validate(value) as Settings
-  if (s.profiles.length === 0) throw new Error('profiles: at least one profile is needed')
-  return s
+  return requests['settings:set'].validate(value)
 }
 
-/** Reads settings; a missing or unreadable file gives the fallback (a broken one is kept aside, not lost). */
-export function loadSettings(path: string, fallback: Settings): Settings {
+export interface LoadedSettings {
+  settings: Settings
+  /** Why the file is not what is in use (unreadable, or invalid and kept aside): shown to the user. */
+  problem: Problem | null
+  /** False when the file exists but could not be read: it is never written over. */
+  writable: boolean
+}
+
+/**
+ * Reads settings. A missing file gives the fallback. A file that cannot be read (permissions, a directory,
+ * a FIFO) gives the fallback and is never written over. A file that is not valid settings is renamed aside
+ * (`<path>.broken-<ms>`) and said so; the fallback is used and may be saved.
+ */
+export function loadSettings(path: string, fallback: Settings): LoadedSettings {
+  let value: unknown
   try {
-    const value = readJson(path)
-    return value === undefined ? fallback : validateSettings(value)
-  } catch {
-    try {
-      renameSync(path, `${path}.broken-${Date.now()}`)
-    } catch {
-      // read-only dir: keep going with the fallback
+    value = readJson(path)
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) {
+      const reason = (e as NodeJS.ErrnoException).code ?? String(e)
+      return {
+        settings: fallback,
+        writable: false,
+        problem: {
+          code: 'settings-unreadable',
+          message: `The settings file ${path} cannot be read (${reason}): the defaults are in use, and your file is left as it is.`,
+          hint: 'Make the file readable (and writable) for you, then restart the panel; changes made meanwhile last for this session only.',
+          paths: [path],
+        },
+      }
     }
-    return fallback
+    return setAside(path, fallback, `not JSON: ${e.message}`)
+  }
+  if (value === undefined) return { settings: fallback, problem: null, writable: true }
+  try {
+    return { settings: validateSettings(value), problem: null, writable: true }
+  } catch (e) {
+    return setAside(path, fallback, (e as Error).message)
   }
 }
 
+function setAside(path: string, fallback: Settings, why: string): LoadedSettings {
+  const aside = `${path}.broken-${Date.now()}`
+  try {
+    renameSync(path, aside)
+  } catch (e) {
+    // cannot move it (read-only dir): then it must not be written over either
+    return {
+      settings: fallback,
+      writable: false,
+      problem: {
+        code: 'settings-invalid',
+        message: `The settings file ${path} is not valid (${why}) and could not be moved aside (${(e as NodeJS.ErrnoException).code ?? String(e)}): the defaults are in use, and your file is left as it is.`,
+        hint: 'Fix or remove the file, then restart the panel.',
+        paths: [path],
+      },
+    }
+  }
+  return {
+    settings: fallback,
+    writable: true,
+    problem: {
+      code: 'settings-invalid',
+      message: `The settings file ${path} was not valid (${why}): it is kept as ${aside}, and the defaults are in use.`,
+      hint: 'Copy what you need from the kept file into Settings.',
+      paths: [aside],
+    },
+  }
+}
+
+/** Writes atomically; a symlinked settings file stays a link, and the file it names is the one replaced. */
 export function saveSettings(path: string, settings: Settings): void {
-  writeJsonAtomic(path, settings)
+  let target = path
+  try {
+    target = realpathSync(path)
+  } catch {
+    // not there yet: written where it was asked
+  }
+  writeJsonAtomic(target, settings)
+}
+
+/**
+ * The settings in use: loaded once, changed through set(), saved unless the file could not be read.
+ * `--swift-dir` / `--run-dir` add a session profile that is active but never saved.
+ */
+export class SettingsStore {
+  private settings: Settings
+  /** The active profile as saved: kept on disk while the command-line profile is active. */
+  private savedActive: string
+  private readonly writable: boolean
+  readonly problem: Problem | null
+
+  constructor(
+    private readonly path: string | null,
+    dirs: { swiftDir?: string; runDir?: string } = {},
+  ) {
+    const loaded = path ? loadSettings(path, defaultSettings()) : { settings: defaultSettings(), problem: null, writable: false }
+    this.problem = loaded.problem
+    this.writable = loaded.writable
+    this.savedActive = loaded.settings.activeProfile
+    this.settings = dirs.swiftDir || dirs.runDir ? withCommandLineProfile(loaded.settings, dirs) : loaded.settings
+  }
+
+  get(): Settings {
+    return this.settings
+  }
+
+  /** Takes settings the dispatcher validated; saves them unless the file on disk could not be read. */
+  set(next: Settings): Settings {
+    this.settings = next
+    if (next.activeProfile !== COMMAND_LINE_PROFILE) this.savedActive = next.activeProfile
+    if (this.path && this.writable) saveSettings(this.path, persistable(next, this.savedActive))
+    return next
+  }
 }
 
 /** The profile `--swift-dir` / `--run-dir` make for one session: shown and active, never saved. */
@@ -75,9 +173,10 @@ export function withCommandLineProfile(s: Settings, dirs: { swiftDir?: string; r
 /** What goes to disk: everything but the command-line profile; while it is active, the saved active profile stays `savedActive`. */
 export function persistable(s: Settings, savedActive: string): Settings {
   const profiles = s.profiles.filter((p) => p.name !== COMMAND_LINE_PROFILE)
-  if (profiles.length === 0) return { ...s, profiles: s.profiles.map((p) => ({ ...p, name: 'default' })), activeProfile: 'default' }
+  const [first] = profiles
+  if (!first) return { ...s, profiles: s.profiles.map((p) => ({ ...p, name: 'default' })), activeProfile: 'default' }
   const active = s.activeProfile === COMMAND_LINE_PROFILE ? savedActive : s.activeProfile
-  return { ...s, profiles, activeProfile: profiles.some((p) => p.name === active) ? active : profiles[0]!.name }
+  return { ...s, profiles, activeProfile: profiles.some((p) => p.name === active) ? active : first.name }
 }
 
 /** Validates a path as the user types it in Settings. */

@@ -19,6 +19,8 @@ export function tempDirs(prefix: string): { make(): string; cleanup(): void } {
 }
 
 /** Polls until `check` returns true; fails with `what` after `timeoutMs`. */
-export const waitFor = (what: string, check: () => boolean, timeoutMs = 5000): Promise<void> => waitUntil(check, timeoutMs, what)
+export const waitFor = async (what: string, check: () => boolean, timeoutMs = 5000): Promise<void> => {
+  await waitUntil(check, timeoutMs, what)
+}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

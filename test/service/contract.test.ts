@@ -5,8 +5,9 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REQUEST_CHANNELS, type Bridge, type ErrorCode, type RequestChannel, type RequestOf } from '../../shared/contract.js'
-import type { Snapshot } from '../../shared/types.js'
-import { createDispatcher, inMemoryBridge } from '../../electron/service/ipc-registry.js'
+import type { Settings, Snapshot } from '../../shared/types.js'
+import { createDispatcher } from '../../electron/service/dispatcher.js'
+import { inMemoryBridge } from '../helpers/in-memory-bridge.js'
 import { SupervisorService } from '../../electron/service/service.js'
 import { cleanup, makeFixture, waitFor, type Fixture } from '../helpers/fixture.js'
 
@@ -91,6 +92,34 @@ describe('the contract over the in-memory transport', () => {
       expect(await dispatch(channel, undefined)).toMatchObject({ ok: false, error: { code: 'unknown-channel' } })
     }
     expect(await dispatch('settings:set', { __proto__: { profiles: [] } })).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+  })
+
+  it('refuses __proto__ and constructor keys wherever keys come from input, as JSON brings them', async () => {
+    const dispatch = createDispatcher(service.handlers)
+    const settings = ((await bridge.invoke('settings:get', undefined)) as { value: Settings }).value
+    const withKey = (key: string) =>
+      JSON.parse(JSON.stringify(settings).replace('"logFiles":{}', `"logFiles":{"${key}":["/var/log/x"]}`)) as unknown
+    for (const key of ['__proto__', 'constructor', 'prototype']) {
+      expect(await dispatch('settings:set', withKey(key))).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+      expect(await dispatch('settings:set', JSON.parse(`{"${key}": 1, ${JSON.stringify(settings).slice(1)}`))).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request' },
+      })
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('answers bad-request, not failed, for settings that break the profile rules', async () => {
+    const settings = ((await bridge.invoke('settings:get', undefined)) as { value: Settings }).value
+    const [first] = settings.profiles
+    for (const bad of [
+      { ...settings, profiles: [] },
+      { ...settings, activeProfile: 'no such profile' },
+      { ...settings, profiles: [...settings.profiles, ...settings.profiles] },
+    ]) {
+      expect(await bridge.invoke('settings:set', bad)).toMatchObject({ ok: false, error: { code: 'bad-request' } })
+    }
+    expect(first).toBeDefined()
   })
 
   it('refuses senders the transport does not allow, before anything else', async () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -30,7 +31,7 @@ describe('settings', () => {
     })
     s.activeProfile = 'cluster B'
     saveSettings(path, s)
-    expect(loadSettings(path, defaultSettings())).toEqual(s)
+    expect(loadSettings(path, defaultSettings()).settings).toEqual(s)
     expect(readdirSync(join(dir, 'sub'))).toEqual(['settings.json'])
   })
 
@@ -39,10 +40,14 @@ describe('settings', () => {
     const path = join(dir, 'settings.json')
     writeFileSync(path, '{"profiles": [], "killWait": "soon"')
     const fallback = defaultSettings()
-    expect(loadSettings(path, fallback)).toBe(fallback)
+    const loaded = loadSettings(path, fallback)
+    expect(loaded.settings).toBe(fallback)
     const kept = readdirSync(dir).filter((f) => f.startsWith('settings.json.broken-'))
     expect(kept).toHaveLength(1)
     expect(readFileSync(join(dir, kept[0]!), 'utf8')).toContain('"soon"')
+    // and it is said, with where the file went
+    expect(loaded.problem).toMatchObject({ code: 'settings-invalid', paths: [join(dir, kept[0]!)] })
+    expect(loaded.problem?.message).toContain(kept[0])
   })
 
   it('checks paths as the user types them', () => {
@@ -73,11 +78,40 @@ describe('settings', () => {
       expect(s.activeProfile).toBe(COMMAND_LINE_PROFILE)
       await service.handlers['settings:set']({ ...s, killWait: 3 })
       // the change is saved, the session's dirs are not
-      expect(loadSettings(path, defaultSettings())).toEqual({ ...saved, killWait: 3 })
+      expect(loadSettings(path, defaultSettings()).settings).toEqual({ ...saved, killWait: 3 })
       await service.handlers['settings:set']({ ...s, killWait: 3, activeProfile: 'other' })
-      expect(loadSettings(path, defaultSettings()).activeProfile).toBe('other')
+      expect(loadSettings(path, defaultSettings()).settings.activeProfile).toBe('other')
     } finally {
       await service.dispose()
     }
+  })
+
+  it('never blocks on a FIFO where the settings file goes, never replaces it, and shows the problem', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'swift-panel-settings-'))
+    const path = join(dir, 'settings.json')
+    execFileSync('mkfifo', [path])
+    const service = new SupervisorService({ settingsPath: path, swiftDir: dir, version: 'test', transport: 'browser' })
+    try {
+      const snap = await service.handlers['services:snapshot'](undefined)
+      expect(snap.problems.find((p) => p.code === 'settings-unreadable')).toMatchObject({ paths: [path] })
+      const s = await service.handlers['settings:get'](undefined)
+      await service.handlers['settings:set']({ ...s, killWait: 3 })
+      expect(lstatSync(path).isFIFO()).toBe(true)
+      expect(readdirSync(dir)).toEqual(['settings.json'])
+    } finally {
+      await service.dispose()
+    }
+  })
+
+  it('keeps a symlinked settings file a link, and writes the file it names', () => {
+    dir = mkdtempSync(join(tmpdir(), 'swift-panel-settings-'))
+    const real = join(dir, 'dotfiles/swift-panel.json')
+    const link = join(dir, 'settings.json')
+    mkdirSync(join(dir, 'dotfiles'))
+    writeFileSync(real, JSON.stringify(defaultSettings()))
+    symlinkSync(real, link)
+    saveSettings(link, { ...defaultSettings(), killWait: 7 })
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(loadSettings(real, defaultSettings()).settings.killWait).toBe(7)
   })
 })
