@@ -9,7 +9,7 @@ import { hostname, networkInterfaces } from 'node:os'
 import { extname, join, normalize, sep } from 'node:path'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { CSP } from '../service/csp.js'
-import { createDispatcher } from '../service/ipc-registry.js'
+import { createDispatcher } from '../service/dispatcher.js'
 import type { SupervisorService } from '../service/service.js'
 
 const MIME: Record<string, string> = {

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { EventChannel, EventOf } from '../../shared/contract.js'
 import type { InstanceInfo } from '../../shared/types.js'
-import { inMemoryBridge } from '../../electron/service/ipc-registry.js'
+import { inMemoryBridge } from '../helpers/in-memory-bridge.js'
 import { SupervisorService } from '../../electron/service/service.js'
 import { cleanup, livePids, makeFixture, MAIN, SAIO_CONFS, waitFor, type Fixture } from '../helpers/fixture.js'
 

@@ -1,20 +1,10 @@
-// The one registration wrapper every transport uses (Electron's ipcMain, the browser host's WebSocket,
-// the in-memory bridge): check the sender, look the channel up in the contract, validate the payload, run
-// the handler, and turn every outcome into a Result. It never throws.
+// The dispatcher every transport calls (Electron's ipcMain, the browser host's WebSocket, the tests'
+// in-memory bridge): check the sender, look the channel up in the contract, validate the payload, run the
+// handler, and turn every outcome into a Result. It never throws.
 
-import {
-  requests,
-  type Bridge,
-  type ErrorData,
-  type EventChannel,
-  type EventOf,
-  type Handlers,
-  type RequestChannel,
-  type Result,
-} from '../../shared/contract.js'
+import { requests, type ErrorData, type Handlers, type RequestChannel, type Result } from '../../shared/contract.js'
 import { ValidationError } from '../../shared/validate.js'
 import { ServiceError } from './errors.js'
-import type { SupervisorService } from './service.js'
 
 /** Handles one raw request from `sender` (whatever the transport knows of who sent it). */
 export type Dispatch<S> = (channel: unknown, payload: unknown, sender?: S) => Promise<Result<unknown>>
@@ -48,23 +38,3 @@ export function createDispatcher<S = unknown>(handlers: Handlers, allow: (sender
 }
 
 const fail = (error: ErrorData): Result<never> => ({ ok: false, error })
-
-/**
- * A Bridge straight onto a service, through the same dispatcher (contract tests, renderer tests). Payloads
- * and events are cloned both ways, as IPC and JSON would, so no caller shares objects with the service.
- */
-export function inMemoryBridge(service: Pick<SupervisorService, 'handlers' | 'subscribe'>): Bridge & { close(): void } {
-  const dispatch = createDispatcher(service.handlers)
-  const listeners = new Map<EventChannel, Set<(p: unknown) => void>>()
-  const unsubscribe = service.subscribe((channel, payload) => listeners.get(channel)?.forEach((l) => l(structuredClone(payload))))
-  return {
-    invoke: async (channel, payload) => structuredClone(await dispatch(channel, structuredClone(payload))) as never,
-    on<E extends EventChannel>(channel: E, listener: (payload: EventOf<E>) => void) {
-      const set = listeners.get(channel) ?? new Set()
-      listeners.set(channel, set)
-      set.add(listener as (p: unknown) => void)
-      return () => void set.delete(listener as (p: unknown) => void)
-    },
-    close: unsubscribe,
-  }
-}
