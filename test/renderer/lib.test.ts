@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { plainText, searchPattern, segments } from '../../renderer/src/lib/ansi'
+import { plainText, searchPattern, segments } from '../../renderer/src/lib/log-text'
 import { canRun } from '../../renderer/src/lib/actions'
 import { under } from '../../renderer/src/lib/format'
 import { LogView, ALL_SOURCES, ALL_STREAMS, type LineFilter, type ViewLine } from '../../renderer/src/lib/log-view'
@@ -29,9 +29,9 @@ describe('ANSI', () => {
       ['c', null, null, true],
       ['d', null, null, false],
       ['e', 'bright-red', null, false],
-      // 200 has no class of ours: the colour stays; the 31;32;33 of a truecolour are not read as red, green…
-      ['f', 'bright-red', null, false],
-      ['g', 'bright-red', null, false],
+      // 200 and truecolour have no class of ours: the default colour; the 31;32;33 of a truecolour are not read as red, green…
+      ['f', null, null, false],
+      ['g', null, null, false],
     ])
   })
 

@@ -11,8 +11,9 @@ afterEach(() => vi.useRealTimers())
 function mountDialog(initial: Settings = settings(), answers: Answers = {}) {
   vi.useFakeTimers()
   const { fake, pinia } = setup({ 'settings:set': (s) => ({ ok: true, value: s }), ...answers })
-  useSettingsStore().settings = structuredClone(initial)
-  const w = mount(SettingsDialog, { global: { plugins: [pinia], stubs: { teleport: true } } })
+  const store = useSettingsStore()
+  store.settings = structuredClone(initial)
+  const w = mount(SettingsDialog, { props: { settings: store.settings }, global: { plugins: [pinia], stubs: { teleport: true } } })
   return { w, fake }
 }
 /** Past the path check's debounce, and its answer in. */

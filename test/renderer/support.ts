@@ -37,6 +37,13 @@ Object.defineProperties(HTMLElement.prototype, {
       scrolls.set(this, Math.max(0, Math.min(v, this.scrollHeight - this.clientHeight)))
     },
   },
+  // jsdom has no scrollTo on elements: a browser's moves the view, then fires a scroll event
+  scrollTo: {
+    configurable: true,
+    value(this: HTMLElement, to: ScrollToOptions) {
+      if (to.top !== undefined) scrollTo(this, to.top)
+    },
+  },
 })
 globalThis.ResizeObserver ??= class {
   observe() {}

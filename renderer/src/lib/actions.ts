@@ -1,31 +1,33 @@
 // The commands the panel offers, how their buttons are named, and when an instance can take them.
 
+import { Play, Power, RefreshCw, RotateCw, Square, Zap } from 'lucide-vue-next'
+import type { Component } from 'vue'
 import type { CommandName } from '../../../shared/swift'
 import type { InstanceInfo, InstanceState } from '../../../shared/types'
-import type { IconName } from './icons'
 
 export interface Action {
   command: CommandName
-  icon: IconName
+  /** A Lucide icon component. */
+  icon: Component
   /** Short text, for a tooltip or a text button. */
   text: string
   /** The accessible name: what it does to what. */
   label: (target: string) => string
 }
 
-const action = (command: CommandName, icon: IconName, text: string, label: (t: string) => string = (t) => `${text} ${t}`): Action => ({
+const action = (command: CommandName, icon: Component, text: string, label: (t: string) => string = (t) => `${text} ${t}`): Action => ({
   command,
   icon,
   text,
   label,
 })
 
-const START = action('start', 'start', 'Start')
-const STOP = action('stop', 'stop', 'Stop')
-const RESTART = action('restart', 'restart', 'Restart')
-const RELOAD = action('reload', 'reload', 'Reload')
-const SHUTDOWN = action('shutdown', 'shutdown', 'Shut down', (t) => `Shut down ${t} gracefully`)
-const KILL = action('kill', 'kill', 'Kill')
+const START = action('start', Play, 'Start')
+const STOP = action('stop', Square, 'Stop')
+const RESTART = action('restart', RotateCw, 'Restart')
+const RELOAD = action('reload', RefreshCw, 'Reload')
+const SHUTDOWN = action('shutdown', Power, 'Shut down', (t) => `Shut down ${t} gracefully`)
+const KILL = action('kill', Zap, 'Kill')
 
 export const INSTANCE_ACTIONS = [START, STOP, RESTART, RELOAD, SHUTDOWN] as const
 export const GROUP_ACTIONS = [START, STOP, RESTART, RELOAD, SHUTDOWN, KILL] as const

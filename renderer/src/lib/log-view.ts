@@ -3,7 +3,7 @@
 // 200,000 lines costs per batch what the batch costs, not what the buffers hold.
 
 import type { LogLine, LogSource, LogStream } from '../../../shared/types'
-import { plainText } from './ansi'
+import { plainText } from './log-text'
 import type { Ring } from './ring'
 
 export interface ViewLine extends LogLine {
@@ -60,8 +60,8 @@ export class LogView {
       const ring = this.ring(id)
       if (!ring) continue
       for (let i = 0; i < ring.length; i++) {
-        const l = ring.at(i)!
-        if (passes(l, this.filter)) all.push(l)
+        const l = ring.at(i)
+        if (l && passes(l, this.filter)) all.push(l)
       }
       this.next.set(id, ring.total)
       this.firstSeen.set(id, ring.first)
@@ -85,8 +85,8 @@ export class LogView {
       this.evicted += Math.max(0, ring.first - (this.firstSeen.get(id) ?? 0))
       this.firstSeen.set(id, ring.first)
       for (let n = Math.max(this.next.get(id) ?? 0, ring.first); n < ring.total; n++) {
-        const l = ring.get(n)!
-        if (passes(l, this.filter)) fresh.push(l)
+        const l = ring.get(n)
+        if (l && passes(l, this.filter)) fresh.push(l)
       }
       this.next.set(id, ring.total)
     }
@@ -95,10 +95,11 @@ export class LogView {
   }
 
   private merge(fresh: ViewLine[]): void {
-    if (fresh.length === 0) return
     if (this.ids.length > 1) fresh.sort(byTime)
+    const oldest = fresh[0]
+    if (!oldest) return
     const lastTs = this.items.at(-1)?.ts ?? -Infinity
-    if (this.ids.length === 1 || fresh[0]!.ts >= lastTs) {
+    if (this.ids.length === 1 || oldest.ts >= lastTs) {
       for (const l of fresh) this.items.push(l)
       return
     }
@@ -107,33 +108,40 @@ export class LogView {
     let hi = this.items.length
     while (lo < hi) {
       const mid = (lo + hi) >> 1
-      if (this.items[mid]!.ts <= fresh[0]!.ts) lo = mid + 1
+      if ((this.items[mid]?.ts ?? Infinity) <= oldest.ts) lo = mid + 1
       else hi = mid
     }
     const tail = this.items.splice(lo)
     let a = 0
     let b = 0
-    while (a < tail.length || b < fresh.length) {
-      if (b >= fresh.length || (a < tail.length && tail[a]!.ts <= fresh[b]!.ts)) this.items.push(tail[a++]!)
-      else this.items.push(fresh[b++]!)
+    for (;;) {
+      const x = tail[a]
+      const y = fresh[b]
+      if (x && (!y || x.ts <= y.ts)) {
+        this.items.push(x)
+        a++
+      } else if (y) {
+        this.items.push(y)
+        b++
+      } else break
     }
   }
 
   private dropEvicted(anchor: number): number {
     if (this.evicted === 0) return 0
     const firsts = new Map(this.ids.map((id) => [id, this.ring(id)?.first ?? 0]))
-    const isEvicted = (l: ViewLine) => l.n < firsts.get(l.instanceId)!
+    const isEvicted = (l: ViewLine) => l.n < (firsts.get(l.instanceId) ?? 0)
     const start = this.head
     // the oldest lines go first: usually they are all at the front (for one instance, always)
-    while (this.head < this.items.length && isEvicted(this.items[this.head]!)) this.head++
+    for (let l = this.items[this.head]; l && isEvicted(l); l = this.items[this.head]) this.head++
     let removed = Math.min(this.head - start, anchor)
     this.evicted = this.ids.length === 1 ? 0 : Math.max(0, this.evicted - (this.head - start))
     if (this.evicted > 64 + this.length / 10) {
       // the rest are spread through a merged view: filter them out once they are worth a pass
       const kept: ViewLine[] = []
       for (let i = this.head; i < this.items.length; i++) {
-        const l = this.items[i]!
-        if (!isEvicted(l)) kept.push(l)
+        const l = this.items[i]
+        if (l && !isEvicted(l)) kept.push(l)
         else if (i - start < anchor) removed++
       }
       this.items = kept

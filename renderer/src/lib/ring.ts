@@ -42,7 +42,10 @@ export class Ring<T> {
   resize(capacity: number): void {
     if (capacity === this.capacity) return
     const kept: T[] = []
-    for (let i = Math.max(0, this.length - capacity); i < this.length; i++) kept.push(this.at(i)!)
+    for (let i = Math.max(0, this.length - capacity); i < this.length; i++) {
+      const item = this.at(i)
+      if (item !== undefined) kept.push(item)
+    }
     this.items = kept
     this.head = 0
     this.length = kept.length

@@ -85,8 +85,10 @@ export const useCommandsStore = defineStore('commands', () => {
   function track(command: CommandName, targets: string[]): CommandRun {
     runs.value.unshift({ key: nextKey++, commandId: '', command, targets, lines: [], dropped: 0, exitCode: null, startedAt: Date.now() })
     if (runs.value.length > RUNS_KEPT) runs.value.splice(RUNS_KEPT)
-    // the reactive proxy, so later changes re-render
-    return runs.value[0]!
+    // the reactive proxy (not the object given to unshift), so later changes re-render
+    const [run] = runs.value
+    if (!run) throw new Error('a command run was listed and is gone')
+    return run
   }
 
   async function started(
@@ -141,7 +143,8 @@ export const useCommandsStore = defineStore('commands', () => {
     let o = orphans.get(commandId)
     if (!o) {
       orphans.set(commandId, (o = { lines: [], exitCode: null }))
-      if (orphans.size > ORPHANS_KEPT) orphans.delete(orphans.keys().next().value!)
+      const [oldest] = orphans.keys()
+      if (orphans.size > ORPHANS_KEPT && oldest !== undefined) orphans.delete(oldest)
     }
     return o
   }

@@ -86,7 +86,10 @@ export const useLogsStore = defineStore('logs', () => {
     discarded.set(instanceId, r.value.dropped)
     for (const l of r.value.lines) push(fresh, instanceId, l)
     const lastSeq = fresh.last()?.seq ?? 0
-    for (let i = 0; old && i < old.length; i++) if (old.at(i)!.seq > lastSeq) push(fresh, instanceId, old.at(i)!)
+    for (let i = 0; old && i < old.length; i++) {
+      const l = old.at(i)
+      if (l && l.seq > lastSeq) push(fresh, instanceId, l)
+    }
     loaded.add(instanceId)
     generation.value++
   }
@@ -158,7 +161,7 @@ export const useLogsStore = defineStore('logs', () => {
     sources,
     viewing,
     // raw: neither deep reactivity over every line nor an action wrapper around every lookup
-    rings: markRaw(rings) as ReadonlyMap<string, Ring<ViewLine>>,
+    rings: markRaw<ReadonlyMap<string, Ring<ViewLine>>>(rings),
     listen,
     load,
     reload,

@@ -3,6 +3,7 @@ import { ref } from 'vue'
 import { requests } from '../../../shared/contract'
 import type { PathCheck, Settings } from '../../../shared/types'
 import { bridge } from '../bridge'
+import { useNotificationsStore } from './notifications'
 
 export type PathKind = 'swift-dir' | 'run-dir' | 'log-file'
 
@@ -35,13 +36,15 @@ export function settingsProblem(s: Settings): SettingsProblem | null {
 }
 
 export const useSettingsStore = defineStore('settings', () => {
+  const notifications = useNotificationsStore()
   const settings = ref<Settings | null>(null)
+  /** Why the last save was refused, shown in the settings dialog. */
   const error = ref<string | null>(null)
 
   async function load(): Promise<void> {
     const r = await bridge().invoke('settings:get', undefined)
     if (r.ok) settings.value = r.value
-    else error.value = r.error.message
+    else notifications.report('error', 'Could not read the settings', r.error.message)
   }
 
   async function save(next: Settings): Promise<boolean> {
