@@ -18,7 +18,7 @@ function printFigures(title: string, figures: Figure[] | string): void {
 }
 
 async function logs(): Promise<void> {
-  const { benchRouting } = await import('../electron/service/logs/bench-routing.js')
+  const { benchRouting } = await import('./routing.js')
   const r = await benchRouting({ seconds: 5, linesPerSec: 20_000, instances: 10 })
   console.log('\n## logs: syslog parse-and-route, 20,000 lines/s over 10 instances')
   console.log(`lines routed per second  ${r.linesPerSec.toFixed(0)}`)

@@ -144,7 +144,7 @@ export class CommandQueue {
 
   /** Settles once everything queued so far on these servers has. */
   private after(servers: string[]): Promise<unknown> {
-    return Promise.allSettled(servers.map((s) => this.tails.get(s)))
+    return Promise.allSettled(servers.flatMap((s) => this.tails.get(s) ?? []))
   }
 
   /** Runs fn after every earlier command on any of these servers. */

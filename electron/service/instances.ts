@@ -153,7 +153,7 @@ export class InstanceModel {
       const cached = this.pidCache.get(pidFile)
       if (cached && cached.key === key && cached.facts.number === i + 1) {
         const { pid, pidState } = cached.facts
-        if (pidState !== 'running' || sendSignal(pid!, SIG_DFL) !== 'ESRCH') return cached.facts
+        if (pidState !== 'running' || pid === null || sendSignal(pid, SIG_DFL) !== 'ESRCH') return cached.facts
       }
       const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir)
       this.pidCache.set(pidFile, { key, facts })
@@ -221,19 +221,19 @@ export class InstanceModel {
     const m = this.mem(f.id)
     // liveness comes from inspect (pid file, cmdline, kill 0) every refresh; /proc stats are resampled
     // only every STATS_MAX_AGE_MS, which keeps an idle panel with many instances cheap
-    const alive = f.pidState === 'running' && f.pid !== null
-    let sample = alive && m.sample?.pid === f.pid && now - m.sample.at < STATS_MAX_AGE_MS ? m.sample : null
-    if (alive && !sample) {
-      const stat = processStat(f.pid!)
+    const pid = f.pidState === 'running' ? f.pid : null
+    let sample = pid !== null && m.sample?.pid === pid && now - m.sample.at < STATS_MAX_AGE_MS ? m.sample : null
+    if (pid !== null && !sample) {
+      const stat = processStat(pid)
       if (stat && stat.state !== 'Z') {
         const prev = m.sample?.pid === f.pid ? m.sample : null
         const cpuPercent = prev && now > prev.at ? (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS) * 100000) / (now - prev.at) : null
         const workers =
           prev && now - prev.workersAt < WORKERS_MAX_AGE_MS
             ? { workers: prev.workers, workersAt: prev.workersAt }
-            : { workers: childPids(f.pid!), workersAt: now }
+            : { workers: childPids(pid), workersAt: now }
         sample = {
-          pid: f.pid!,
+          pid,
           at: now,
           ticks: stat.cpuTicks,
           startedAt: stat.startTimeMs,

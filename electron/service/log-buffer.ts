@@ -30,7 +30,7 @@ class Ring {
   }
 
   private dropOldest(): void {
-    this.chars -= this.lines[this.start]!.text.length
+    this.chars -= this.lines[this.start]?.text.length ?? 0
     this.lines[this.start] = undefined
     this.start = (this.start + 1) % this.capacity
     this.size--
@@ -39,8 +39,8 @@ class Ring {
 
   *after(seq: number): Generator<LogLine> {
     for (let i = 0; i < this.size; i++) {
-      const line = this.lines[(this.start + i) % this.capacity]!
-      if (line.seq > seq) yield line
+      const line = this.lines[(this.start + i) % this.capacity]
+      if (line && line.seq > seq) yield line
     }
   }
 

@@ -87,7 +87,7 @@ describe('log sources', () => {
     })
     expect(source('object-auditor.1')).toMatchObject({
       kind: 'unknown',
-      explanation: expect.stringContaining('has no [object-auditor] section'),
+      explanation: expect.stringContaining('has no [object-auditor] section') as string,
     })
     expect(source('account-server')).toMatchObject({
       kind: 'unknown',
@@ -114,7 +114,7 @@ describe('log sources', () => {
     )
     // Without /dev/log, swift falls back to UDP localhost:514; a receiver there gets the lines.
     const [at514] = planLogSources({ instances, rsyslog, receiverPort: 514, isSocket: () => false }).sources
-    expect(at514).toMatchObject({ kind: 'receiver', explanation: expect.stringContaining('falls back to UDP localhost:514') })
+    expect(at514).toMatchObject({ kind: 'receiver', explanation: expect.stringContaining('falls back to UDP localhost:514') as string })
     // No rsyslog config at all.
     const [none] = planLogSources({ instances, rsyslog: null, receiverPort: 5514, isSocket: () => true }).sources
     expect(none!.explanation).toContain('there is no rsyslog configuration at /etc/rsyslog.conf')

@@ -1,13 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import {
-  parseRsyslogConfig,
-  readRsyslogConfig,
-  routeMessage,
-  type MessageMeta,
-  type RsyslogConfig,
-} from '../../electron/service/logs/rsyslog-conf.js'
+import { parseRsyslogConfig, readRsyslogConfig, type RsyslogConfig } from '../../electron/service/logs/rsyslog-conf.js'
+import { routeMessage, type MessageMeta } from '../../electron/service/logs/rsyslog-route.js'
 import { tempDirs } from './helpers.js'
 
 const tmp = tempDirs('rsyslog')

@@ -14,7 +14,7 @@ import { readConf, sectionValues, type Ini, type Section } from '../../superviso
 import { facilityName, type Facility, type Severity } from './syslog-codes.js'
 
 /** The servers swift runs through run_wsgi (paste.deploy app sections); every other server is a daemon. */
-const WSGI_SERVERS = new Set(['proxy-server', 'account-server', 'container-server', 'object-server'])
+export const WSGI_SERVERS: ReadonlySet<string> = new Set(['proxy-server', 'account-server', 'container-server', 'object-server'])
 
 /** The level names getattr(logging, name) finds (swift's NOTICE is a level name, not a logging attribute). */
 const LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const
@@ -103,7 +103,7 @@ export function confLogging(server: string, ini: Ini, confPath = 'the conf'): Co
   return {
     section,
     logName: conf['log_name'] ?? (WSGI_SERVERS.has(server) ? server : section),
-    facility: facilityName(SYSLOG_HANDLER_CODES.get(conf['log_facility'] ?? 'LOG_LOCAL0') ?? LOG_LOCAL0)!,
+    facility: facilityName(SYSLOG_HANDLER_CODES.get(conf['log_facility'] ?? 'LOG_LOCAL0') ?? LOG_LOCAL0) ?? 'local0',
     level: logLevel(conf['log_level'] ?? 'INFO'),
     udp,
     address: conf['log_address'] ?? '/dev/log',
@@ -111,7 +111,7 @@ export function confLogging(server: string, ini: Ini, confPath = 'the conf'): Co
 }
 
 /** The settings the server sees, with paste.deploy's rules for WSGI servers and configparser's for daemons. */
-function serverConf(server: string, ini: Ini, confPath: string): { section: string; conf: Section } {
+export function serverConf(server: string, ini: Ini, confPath: string): { section: string; conf: Section } {
   if (!WSGI_SERVERS.has(server)) {
     const conf = sectionValues(ini, server)
     if (!conf) throw new Error(`${confPath} has no [${server}] section, so ${server} cannot start`)
@@ -124,7 +124,7 @@ function serverConf(server: string, ini: Ini, confPath: string): { section: stri
 // paste.deploy ConfigLoader.find_config_section for an APP named `name`: the first prefix of each group that
 // has a match counts, and more than one match overall is an error.
 const APP_PREFIX_GROUPS = [['app', 'application'], ['composite', 'composit'], ['pipeline'], ['filter-app']]
-function pasteAppSection(ini: Ini, name: string, confPath: string): string {
+export function pasteAppSection(ini: Ini, name: string, confPath: string): string {
   const found: string[] = []
   for (const group of APP_PREFIX_GROUPS) {
     for (const prefix of group) {
@@ -135,14 +135,15 @@ function pasteAppSection(ini: Ini, name: string, confPath: string): string {
       }
     }
   }
-  if (found.length === 0) throw new Error(`${confPath} has no [app:${name}] section, so ${name} cannot start`)
-  if (found.length > 1) throw new Error(`${confPath} has ambiguous sections for ${name}: ${found.join(', ')}`)
-  return found[0]!
+  const [only, ...more] = found
+  if (only === undefined) throw new Error(`${confPath} has no [app:${name}] section, so ${name} cannot start`)
+  if (more.length > 0) throw new Error(`${confPath} has ambiguous sections for ${name}: ${found.join(', ')}`)
+  return only
 }
 
 // paste.deploy ConfigLoader.get_context: a plain key that [DEFAULT] also has is skipped (DEFAULT wins), `set k`
 // overrides the global value, `get k = g` copies global g; LoaderContext.config() lays local over global.
-function pasteConfig(ini: Ini, section: string): Section {
+export function pasteConfig(ini: Ini, section: string): Section {
   const global: Section = { ...ini.defaults }
   const local: Section = {}
   const gets: [string, string][] = []
@@ -151,14 +152,17 @@ function pasteConfig(ini: Ini, section: string): Section {
     else if (key.startsWith('get ')) gets.push([key.slice(4).trim(), value])
     else if (!Object.hasOwn(ini.defaults, key)) local[key] = value
   }
-  for (const [key, from] of gets) if (Object.hasOwn(global, from)) local[key] = global[from]!
+  for (const [key, from] of gets) {
+    const value = global[from]
+    if (value !== undefined) local[key] = value
+  }
   return { ...global, ...local }
 }
 
 function logLevel(raw: string): LogLevel {
   const name = raw.toUpperCase()
   if (Object.hasOwn(LEVELS, name)) return name as LogLevel
-  return Object.hasOwn(LEVEL_ALIASES, name) ? LEVEL_ALIASES[name]! : 'INFO'
+  return (Object.hasOwn(LEVEL_ALIASES, name) && LEVEL_ALIASES[name]) || 'INFO'
 }
 
 /** The syslog severities a logger at this level can emit. */

@@ -228,7 +228,7 @@ class Tailer implements FileTailer {
     while (bytes.length - at > this.maxLine || (all && at < bytes.length)) {
       let cut = Math.min(at + this.maxLine, bytes.length)
       // Do not split a UTF-8 sequence: back up over continuation bytes.
-      while (cut > at + 1 && cut < bytes.length && (bytes[cut]! & 0xc0) === 0x80) cut--
+      while (cut > at + 1 && cut < bytes.length && ((bytes[cut] ?? 0) & 0xc0) === 0x80) cut--
       this.emitLine(bytes.subarray(at, cut))
       at = cut
     }

@@ -7,7 +7,8 @@ import type { LogSourceInfo } from '../../../shared/types.js'
 import { emittedSeverities, logDestination, readConfLogging, type ConfLogging, type LogDestination } from './conf-logging.js'
 import { tailFile, type FileTailer } from './file-tailer.js'
 import { receiverConfLines } from './receiver-conf.js'
-import { routeMessage, type RsyslogConfig } from './rsyslog-conf.js'
+import type { RsyslogConfig } from './rsyslog-conf.js'
+import { routeMessage } from './rsyslog-route.js'
 import type { SyslogReceiver } from './syslog-receiver.js'
 import { parseSyslogLine } from './syslog-line.js'
 import { TagRouter, type LineSink, type TagRoute } from './tag-routes.js'
@@ -176,13 +177,14 @@ function noteSharedTags(plan: LogPlan): void {
   const group = (where: string, routes: TagRoute[], key: (r: TagRoute) => string) => {
     const byKey = new Map<string, string[]>()
     for (const r of routes) byKey.set(key(r), [...(byKey.get(key(r)) ?? []), r.instanceId])
-    for (const [k, ids] of byKey) if (ids.length > 1) groups.push({ where, ids, tag: k.split('\0')[0]! })
+    for (const [k, ids] of byKey) if (ids.length > 1) groups.push({ where, ids, tag: k.split('\0')[0] ?? k })
   }
   for (const [file, routes] of plan.files) group(file, routes, (r) => r.logName)
   group("the panel's receiver", plan.receiverRoutes, (r) => `${r.logName}\0${r.facility}`)
   for (const { where, ids, tag } of groups) {
     for (const id of ids) {
-      const info = plan.sources.find((s) => s.instanceId === id)!
+      const info = plan.sources.find((s) => s.instanceId === id)
+      if (!info) continue
       const others = ids.filter((x) => x !== id).join(', ')
       info.explanation +=
         ` Lines tagged "${tag}" in ${where} may also come from ${others}: the tag does not say which instance wrote them, ` +

@@ -39,7 +39,7 @@ export function withReceiverConf(text: string, port: number): string {
     const missing = new Set<string>(KEYS)
     for (let i = start + 1; i < end; i++) {
       // configparser keys are case-insensitive and start in column one (indented lines continue a value).
-      const key = /^([^\s=:][^=:]*?)\s*[=:]/.exec(lines[i]!)?.[1]?.toLowerCase()
+      const key = /^([^\s=:][^=:]*?)\s*[=:]/.exec(lines[i] ?? '')?.[1]?.toLowerCase()
       if (key && key in want) {
         lines[i] = `${key} = ${want[key]}`
         missing.delete(key)
@@ -47,7 +47,7 @@ export function withReceiverConf(text: string, port: number): string {
     }
     // After the section's last setting, before the blank and comment lines that lead into the next section.
     let at = end
-    while (at > start + 1 && /^\s*([#;]|$)/.test(lines[at - 1]!)) at--
+    while (at > start + 1 && /^\s*([#;]|$)/.test(lines[at - 1] ?? '')) at--
     lines.splice(at, 0, ...[...missing].map((k) => `${k} = ${want[k]}`))
   }
   return lines.join(nl) + (finalNewline ? nl : '')

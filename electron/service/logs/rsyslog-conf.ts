@@ -4,16 +4,16 @@
 // lines, `~`/`stop` discarding, `:property, op, "value"` filters, RainerScript `if … then … else …` with
 // blocks and simple comparisons, `action(type="omfile" file=…)`, `$IncludeConfig` and `include(file=…)`, and
 // UDP inputs (`$UDPServerRun`, `input(type="imudp" port=…)`). Anything else is skipped; things that may
-// change routing are reported in `warnings`.
+// change routing are reported in `warnings`. Where a message goes, given a config, is rsyslog-route.ts.
 
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { basename, dirname, join, resolve } from 'node:path'
-import { FACILITIES, facilityCode, severityCode, type Facility, type Severity } from './syslog-codes.js'
+import { FACILITIES, facilityCode, severityCode } from './syslog-codes.js'
 
 export type RsyslogAction = { kind: 'file'; path: string } | { kind: 'stop' } | { kind: 'other'; text: string }
 
-type Operand = { kind: 'var'; name: string } | { kind: 'str'; value: string } | { kind: 'array'; values: string[] }
-type Expr =
+export type Operand = { kind: 'var'; name: string } | { kind: 'str'; value: string } | { kind: 'array'; values: string[] }
+export type Expr =
   | { kind: 'and' | 'or'; left: Expr; right: Expr }
   | { kind: 'not'; expr: Expr }
   | { kind: 'cmp'; op: string; left: Operand; right: Operand }
@@ -143,10 +143,10 @@ class Source {
     let out = ''
     this.pos++
     while (!this.atEnd) {
-      const c = this.text[this.pos++]!
+      const c = this.text.charAt(this.pos++)
       if (c === quote) return out
       if (c === '\\' && !this.atEnd) {
-        const n = this.text[this.pos++]!
+        const n = this.text.charAt(this.pos++)
         out += n === 'n' ? '\n' : n === 't' ? '\t' : n
       } else out += c
     }
@@ -196,8 +196,8 @@ function parseParams(text: string): Map<string, string[]> {
         }
       }
     } else if (src.peek() === '"' || src.peek() === "'") values.push(src.readString())
-    else values.push(src.match(/[^\s,)]*/)![0])
-    params.set(name[1]!.toLowerCase(), values)
+    else values.push(src.match(/[^\s,)]*/)?.[0] ?? '')
+    params.set((name[1] ?? '').toLowerCase(), values)
   }
 }
 
@@ -245,7 +245,8 @@ function parseStatements(src: Source, ctx: Context, inBlock: boolean): Statement
         continue
       }
       const value = src.readString()
-      const filter: Filter = { kind: 'prop', property: m[1]!.toLowerCase(), negate: m[2] === '!', op: m[3]!.toLowerCase(), value }
+      const [, property = '', negate, op = ''] = m
+      const filter: Filter = { kind: 'prop', property: property.toLowerCase(), negate: negate === '!', op: op.toLowerCase(), value }
       lastFiltered = { kind: 'if', filter, then: readAction(src, ctx), else: [] }
       out.push(lastFiltered)
       continue
@@ -293,9 +294,10 @@ function parseStatements(src: Source, ctx: Context, inBlock: boolean): Statement
 function legacyDirective(line: string, src: Source, ctx: Context, out: Statement[], at: number): void {
   const m = /^\$(\w+)\s*(.*?)\s*$/.exec(line)
   if (!m) return
-  const name = m[1]!.toLowerCase()
-  if (name === 'includeconfig') include(m[2]!, false, src, ctx, out, at)
-  else if (name === 'udpserverrun' || name === 'inputudpserverrun') addUdpPort(m[2]!, ctx)
+  const [, directive = '', argument = ''] = m
+  const name = directive.toLowerCase()
+  if (name === 'includeconfig') include(argument, false, src, ctx, out, at)
+  else if (name === 'udpserverrun' || name === 'inputudpserverrun') addUdpPort(argument, ctx)
 }
 
 function objectStatement(name: string, src: Source, ctx: Context, out: Statement[], at: number): void {
@@ -378,14 +380,14 @@ function readSelector(src: Source, ctx: Context, at: number): Filter {
   for (;;) {
     const m = src.match(SELECTOR)
     if (!m) break
-    const modifiers = m[2]!
-    const prioName = m[3]!.toLowerCase()
+    const [, facilityList = '', modifiers = '', prio = ''] = m
+    const prioName = prio.toLowerCase()
     const negate = modifiers.includes('!')
     const single = modifiers.includes('=')
     const pri = prioName === '*' ? 'all' : prioName === 'none' ? 'none' : severityCode(prioName)
     if (pri === null) ctx.config.warnings.push(`${src.where(at)}: unknown priority ${prioName}`)
     const facilities: number[] = []
-    for (const f of m[1]!.split(',').map((s) => s.trim().toLowerCase())) {
+    for (const f of facilityList.split(',').map((s) => s.trim().toLowerCase())) {
       if (f === '*') facilities.push(...FACILITIES.map((_, i) => i))
       else {
         const code = facilityCode(f)
@@ -398,10 +400,10 @@ function readSelector(src: Source, ctx: Context, at: number): Filter {
       if (pri === null) continue
       if (pri === 'none') masks[f] = negate ? 0xff : 0
       else if (pri === 'all') masks[f] = negate ? 0 : 0xff
-      else if (single) masks[f] = negate ? masks[f]! & ~(1 << pri) : masks[f]! | (1 << pri)
       else {
-        const upTo = (1 << (pri + 1)) - 1
-        masks[f] = negate ? masks[f]! & ~upTo : masks[f]! | upTo
+        const bits = single ? 1 << pri : (1 << (pri + 1)) - 1
+        const mask = masks[f] ?? 0
+        masks[f] = negate ? mask & ~bits : mask | bits
       }
     }
     if (!src.match(/[ \t]*;(?:[ \t]*\\\r?\n)?/)) break
@@ -437,7 +439,8 @@ function readAction(src: Source, ctx: Context): Statement[] {
     return []
   }
   const file = /^-?(\/[^;]*)/.exec(text)
-  return [{ kind: 'action', action: file ? { kind: 'file', path: ctx.mapPath(file[1]!.trim()) } : { kind: 'other', text } }]
+  const path = file?.[1]?.trim()
+  return [{ kind: 'action', action: path ? { kind: 'file', path: ctx.mapPath(path) } : { kind: 'other', text } }]
 }
 
 function actionObject(params: Map<string, string[]>, ctx: Context): RsyslogAction {
@@ -519,7 +522,7 @@ class ExprParser {
     const num = src.match(/-?\d+\b/)
     if (num) return { kind: 'str', value: num[0] }
     const v = src.match(/\$([\w!.@-]+)/)
-    if (v) return { kind: 'var', name: v[1]!.toLowerCase() }
+    if (v?.[1]) return { kind: 'var', name: v[1].toLowerCase() }
     if (c === '[') {
       const values: string[] = []
       src.pos++
@@ -539,149 +542,5 @@ class ExprParser {
     if (fn && src.peek() === '(') src.readBalanced('(', ')')
     this.ctx.config.warnings.push(`${src.where(at)}: expression not understood, taken as false`)
     return null
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Routing
-
-export interface MessageMeta {
-  facility: Facility
-  severity: Severity
-  /** rsyslog's $programname: the tag without `[pid]` and `:`; swift's log_name. */
-  programname: string
-}
-
-export interface Route {
-  /** Files written, in order, without repeats. */
-  files: string[]
-  /** A `stop`/`~` ended processing. */
-  stopped: boolean
-}
-
-/** Which files rsyslog writes a message to, following the default ruleset in order. */
-export function routeMessage(config: RsyslogConfig, meta: MessageMeta): Route {
-  const files: string[] = []
-  const props = messageProperties(meta)
-  const run = (statements: Statement[]): boolean => {
-    for (const s of statements) {
-      if (s.kind === 'action') {
-        if (s.action.kind === 'stop') return true
-        if (s.action.kind === 'file' && !files.includes(s.action.path)) files.push(s.action.path)
-      } else if (run(filterMatches(s.filter, meta, props) ? s.then : s.else)) return true
-    }
-    return false
-  }
-  const stopped = run(config.statements)
-  return { files, stopped }
-}
-
-function messageProperties(meta: MessageMeta): Map<string, string> {
-  const fac = facilityCode(meta.facility)!
-  const sev = severityCode(meta.severity)!
-  return new Map([
-    ['programname', meta.programname],
-    ['syslogtag', meta.programname + ':'],
-    ['app-name', meta.programname],
-    ['syslogfacility', String(fac)],
-    ['syslogfacility-text', meta.facility],
-    ['syslogseverity', String(sev)],
-    ['syslogseverity-text', meta.severity],
-    ['syslogpriority', String(sev)],
-    ['syslogpriority-text', meta.severity],
-    ['pri', String(fac * 8 + sev)],
-  ])
-}
-
-function filterMatches(filter: Filter, meta: MessageMeta, props: Map<string, string>): boolean {
-  if (filter.kind === 'pri') return ((filter.masks[facilityCode(meta.facility)!]! >> severityCode(meta.severity)!) & 1) === 1
-  if (filter.kind === 'expr') return evaluate(filter.expr, props)
-  const value = props.get(filter.property) ?? ''
-  let hit: boolean
-  switch (filter.op) {
-    case 'contains':
-      hit = value.includes(filter.value)
-      break
-    case 'isequal':
-      hit = value === filter.value
-      break
-    case 'startswith':
-      hit = value.startsWith(filter.value)
-      break
-    case 'isempty':
-      hit = value === ''
-      break
-    case 'ereregex':
-      try {
-        hit = new RegExp(filter.value).test(value)
-      } catch {
-        hit = false
-      }
-      break
-    default:
-      // POSIX basic regexes and unknown operators: not evaluated.
-      hit = false
-  }
-  return hit !== filter.negate
-}
-
-function evaluate(expr: Expr, props: Map<string, string>): boolean {
-  switch (expr.kind) {
-    case 'and':
-      return evaluate(expr.left, props) && evaluate(expr.right, props)
-    case 'or':
-      return evaluate(expr.left, props) || evaluate(expr.right, props)
-    case 'not':
-      return !evaluate(expr.expr, props)
-    case 'unknown':
-      return false
-    case 'truthy': {
-      const v = operandValue(expr.operand, props)
-      return typeof v === 'string' ? v !== '' && v !== '0' : v.length > 0
-    }
-    case 'cmp': {
-      const left = operandValue(expr.left, props)
-      const right = operandValue(expr.right, props)
-      const l = typeof left === 'string' ? left : (left[0] ?? '')
-      // `$x == ['a', 'b']` is true when $x equals any element.
-      const rights = typeof right === 'string' ? [right] : right
-      return rights.some((r) => compare(expr.op, l, r))
-    }
-  }
-}
-
-function operandValue(op: Operand, props: Map<string, string>): string | string[] {
-  if (op.kind === 'str') return op.value
-  if (op.kind === 'array') return op.values
-  return props.get(op.name) ?? ''
-}
-
-function compare(op: string, l: string, r: string): boolean {
-  const numeric = /^-?\d+$/.test(l) && /^-?\d+$/.test(r)
-  const order = numeric ? Number(l) - Number(r) : l < r ? -1 : l > r ? 1 : 0
-  switch (op) {
-    case '==':
-      return order === 0
-    case '!=':
-    case '<>':
-      return order !== 0
-    case '<':
-      return order < 0
-    case '<=':
-      return order <= 0
-    case '>':
-      return order > 0
-    case '>=':
-      return order >= 0
-    case 'contains':
-      return l.includes(r)
-    case 'contains_i':
-      return l.toLowerCase().includes(r.toLowerCase())
-    case 'startswith':
-      return l.startsWith(r)
-    case 'startswith_i':
-      return l.toLowerCase().startsWith(r.toLowerCase())
-    default:
-      return false
   }
 }

@@ -37,12 +37,17 @@ export type Severity = (typeof SEVERITIES)[number]
 const FACILITY_ALIASES: Record<string, number> = { security: 4 }
 const SEVERITY_ALIASES: Record<string, number> = { panic: 0, error: 3, warn: 4 }
 
+/** A facility's code; any Facility has one, other names (aliases, typos) may not. */
+export function facilityCode(name: Facility): number
+export function facilityCode(name: string): number | null
 export function facilityCode(name: string): number | null {
   const n = name.toLowerCase()
   const i = (FACILITIES as readonly string[]).indexOf(n)
   return i >= 0 ? i : (FACILITY_ALIASES[n] ?? null)
 }
 
+export function severityCode(name: Severity): number
+export function severityCode(name: string): number | null
 export function severityCode(name: string): number | null {
   const n = name.toLowerCase()
   const i = (SEVERITIES as readonly string[]).indexOf(n)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { benchRouting } from '../../electron/service/logs/bench-routing.js'
+import { benchRouting } from '../../bench/routing.js'
 
 describe('routing benchmark', () => {
   it('keeps up with 20,000 lines/s over 10 instances', async () => {

@@ -1,8 +1,8 @@
 // Benchmark: syslog file lines for 10 instances, paced at 20,000 lines/s, through parse-and-route (what every
 // tailed line goes through). Reports the rate achieved, CPU per thousand lines and the RSS growth.
 
-import { fileLineRouter } from './log-router.js'
-import { TagRouter, type TagRoute } from './tag-routes.js'
+import { fileLineRouter } from '../electron/service/logs/log-router.js'
+import { TagRouter, type TagRoute } from '../electron/service/logs/tag-routes.js'
 
 export interface RoutingBenchOptions {
   seconds?: number
