@@ -28,7 +28,7 @@ export default tseslint.config(
     files: ['**/*.vue'],
     languageOptions: { parserOptions: { parser: tseslint.parser }, globals: globals.browser },
   },
-  { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   {
     rules: {
       // noUncheckedIndexedAccess is on: handle the missing case instead of asserting it away
@@ -108,7 +108,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs', '**/*.js', 'test/**', 'bench/**', '*.config.ts'],
+    files: ['**/*.cjs', '**/*.mjs', '**/*.js', 'test/**', 'bench/**', '*.config.ts'],
     languageOptions: { globals: globals.node },
   },
   {

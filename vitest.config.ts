@@ -7,6 +7,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 90_000,
     hookTimeout: 30_000,
+    // names each test as it finishes: progress a newcomer can see
+    reporters: ['verbose'],
     projects: [
       {
         extends: true,
