@@ -1,4 +1,4 @@
-// `npm run bench [-- cli logs service panel]`: speed and memory figures, with ratios against the reference
+// `npm run bench [-- cli logs service host panel]`: speed and memory figures, with ratios against the reference
 // where there is one. Not a test: it prints, it does not fail on a missed goal.
 
 import { benchCli, type Figure } from './cli.js'
@@ -44,6 +44,25 @@ async function service(): Promise<void> {
   )
 }
 
+async function host(): Promise<void> {
+  const { hostFlood } = await import('./host-flood.js')
+  const seconds = Number(process.env.BENCH_HOST_SECONDS ?? 60)
+  const m = (x: { rssMiB: number; heapMiB: number }) =>
+    `RSS ${x.rssMiB.toFixed(0).padStart(4)} MiB, heap ${x.heapMiB.toFixed(1).padStart(5)} MiB`
+  console.log(`\n## host: a daemon printing 30,000 lines/s nominal for ${seconds} s, one client reading, 0 then 20 stalled clients`)
+  for (const stalled of [0, 20]) {
+    const r = await hostFlood(seconds, stalled, 30_000)
+    console.log(
+      `${stalled} stalled clients (${r.closed} closed for staying behind); ${r.linesPerSec.toFixed(0)} lines/s into the service, ${(r.readerBytesPerSec / 1048576).toFixed(1)} MiB/s to the reader`,
+    )
+    console.log(`  before                   ${m(r.before)}`)
+    console.log(`  during (max, no GC)      ${m(r.duringMax)}`)
+    console.log(`  during (end, after GC)   ${m(r.duringEnd)}`)
+    console.log(`  after                    ${m(r.after)}`)
+  }
+  console.log('(goal: the same figures with 20 stalled clients as with none: flat)')
+}
+
 async function panel(): Promise<void> {
   const { benchPanel } = await import('./panel.js')
   console.log('\n## panel in Chromium')
@@ -59,6 +78,7 @@ const sections: Record<string, () => Promise<void>> = {
   cli: async () => printFigures('swift-init: ours vs reference, real Swift SAIO (7 instances)', await benchCli()),
   logs,
   service,
+  host,
   panel,
 }
 const only = process.argv.slice(2)

@@ -129,7 +129,8 @@ export type EventOf<E extends EventChannel> = (typeof events)[E]
 export const REQUEST_CHANNELS = Object.keys(requests) as RequestChannel[]
 export const EVENT_CHANNELS = Object.keys(events) as EventChannel[]
 
-export type ErrorCode = 'bad-request' | 'unknown-channel' | 'forbidden' | 'not-found' | 'busy' | 'failed'
+/** `disconnected`: the request was not sent, the service is out of reach; `timeout`: no answer in time. */
+export type ErrorCode = 'bad-request' | 'unknown-channel' | 'forbidden' | 'not-found' | 'busy' | 'failed' | 'disconnected' | 'timeout'
 export interface ErrorData {
   code: ErrorCode
   message: string
@@ -140,7 +141,49 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData }
 export interface Bridge {
   invoke<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<Result<ResponseOf<C>>>
   on<E extends EventChannel>(channel: E, listener: (payload: EventOf<E>) => void): () => void
+  /** The link to the service as it changes, on transports that can lose it; returns the unsubscribe. */
+  onLink?(listener: (status: LinkStatus) => void): () => void
 }
+
+/** Whether the renderer reaches the service: `connecting` until the first contact, `closed` while lost. */
+export type LinkState = 'connecting' | 'open' | 'closed'
+export interface LinkStatus {
+  state: LinkState
+  /** Why it is closed, for the user. */
+  reason?: string
+  /** While closed: when the next attempt is due (ms since the epoch), if the transport retries by itself. */
+  retryAt?: number
+  /** This client fell behind and was sent less (see WireDropped): the lines skipped since it connected. */
+  dropped?: WireDropped['dropped']
+}
+/** Electron: main tells the window its service stopped (`closed`, with why) or is back (`open`). */
+export const LINK_CHANNEL = 'link:state'
+
+// The browser host's WebSocket envelope: one JSON text message each way per request, answer or event.
+
+/** A request's id, the client's own, echoed in its answer. */
+export type RequestId = number | string
+/** Client → host. */
+export interface WireRequest {
+  id: RequestId
+  channel: RequestChannel
+  payload?: unknown
+}
+/** Host → client: the answer to request `id` (null when the message was not a request at all). */
+export interface WireResponse {
+  id: RequestId | null
+  result: Result<unknown>
+}
+/** Host → client: an event. */
+export type WireEvent = { [E in EventChannel]: { event: E; payload: EventOf<E> } }[EventChannel]
+/**
+ * Host → client: it fell behind (stopped reading) and was sent less meanwhile: these many log lines and
+ * command output lines were skipped. Snapshots were coalesced to the latest; every other event still follows.
+ */
+export interface WireDropped {
+  dropped: { logLines: number; outputLines: number }
+}
+export type WireMessage = WireResponse | WireEvent | WireDropped
 
 /** The handlers main (or the browser host) registers: one per request channel, given a validated payload. */
 export type Handlers = { [C in RequestChannel]: (payload: RequestOf<C>) => Promise<ResponseOf<C>> | ResponseOf<C> }
