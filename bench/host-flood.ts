@@ -59,8 +59,7 @@ export async function hostFlood(seconds = 60, stalled = 20, linesPerSec = 30_000
   try {
     await sleep(1000)
     const before = memory(true)
-    const path = new URL(host.url).pathname.replace(/\/$/, '')
-    const wsPath = new URL(host.url).searchParams.has('token') ? `/ws?token=${host.token}` : `${path}/ws`
+    const wsPath = `${new URL(host.url).pathname}ws`
     const connect = async () => {
       const c = await rawUpgrade(host.port, wsPath, { Origin: `http://127.0.0.1:${host.port}` })
       c.socket.on('error', () => {})

@@ -1,43 +1,35 @@
 // The loopback browser host: the built renderer over HTTP and the IPC contract over WebSocket, on
-// 127.0.0.1 by default. A random token guards everything; foreign Host and Origin headers are refused,
-// so a DNS-rebinding page cannot drive the supervisor. No client input may end or wedge the process:
-// every socket has its errors handled, each client's unsent events are bounded (client-feed.ts), a client
-// that stops answering pings is closed, and a client's requests in flight are bounded.
+// 127.0.0.1 by default, every URL under `/<token>/` (request-guard.ts says who may talk to it). No client
+// input may end or wedge the process: every socket has its errors handled, each client's unsent events are
+// bounded (client-feed.ts), a client that stops answering pings is closed, and a client's requests in
+// flight are bounded.
 
-import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import { hostname, networkInterfaces } from 'node:os'
-import { extname, join, normalize, sep } from 'node:path'
+import { createServer, type ServerResponse } from 'node:http'
+import { hostname } from 'node:os'
 import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { EventChannel, EventOf, Result, WireEvent, WireResponse } from '../../shared/contract.js'
 import { CSP } from '../service/csp.js'
 import { createDispatcher } from '../service/dispatcher.js'
 import type { SupervisorService } from '../service/service.js'
 import { ClientFeed, DEFAULT_FEED_LIMITS, type FeedLimits } from './client-feed.js'
+import { mimeType, rendererFile } from './renderer-files.js'
+import { requestGuard } from './request-guard.js'
+import { newToken } from './token.js'
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-}
-const COOKIE = 'swift_panel_token'
 /** Larger than any request the contract allows (settings with every profile). */
 const MAX_MESSAGE_BYTES = 1 << 20
 /** Requests of one client being answered at once; past this its socket is not read until one is done. */
 const MAX_IN_FLIGHT = 32
 /** Sockets open at once (pages, assets, WebSockets): past this, new ones are refused. */
 const MAX_CONNECTIONS = 256
+const TEXT = 'text/plain; charset=utf-8'
 
 export interface HostOptions {
   port: number
   host: string
   rendererDir: string
+  /** The capability every URL starts with (token.ts keeps it across runs); a fresh one by default. */
   token?: string
   /** Bounds on what one client is sent (tests shorten them). */
   feed?: Partial<FeedLimits>
@@ -51,57 +43,28 @@ export interface HostOptions {
 export type HostedService = Pick<SupervisorService, 'handlers' | 'subscribe'>
 
 export interface Host {
+  /** The panel's address: `http://127.0.0.1:PORT/<token>/`. */
   url: string
   token: string
   port: number
   close(): Promise<void>
 }
 
-/**
- * The names a browser may use for this host (its Host header, without the port): loopback, the bound
- * address, and when bound to every address, this machine's own name and addresses. Any other name is a
- * page that got here by DNS rebinding.
- */
-export function hostNames(bindHost: string): Set<string> {
-  const bracket = (a: string) => (a.includes(':') ? `[${a}]` : a)
-  const names = new Set(['127.0.0.1', 'localhost', '[::1]', bracket(bindHost)])
-  if (bindHost === '0.0.0.0' || bindHost === '::') {
-    names.add(hostname())
-    for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) names.add(bracket(a.address))
-  }
-  return names
-}
-
 export async function startHost(service: HostedService, options: HostOptions): Promise<Host> {
-  const token = options.token ?? randomBytes(24).toString('base64url')
+  const token = options.token ?? newToken()
   const dispatch = createDispatcher(service.handlers)
   const limits: FeedLimits = { ...DEFAULT_FEED_LIMITS, ...options.feed }
   const log = options.log ?? (() => {})
-  const names = [...hostNames(options.host)].map((n) => n.toLowerCase())
-  // set once listening, when the port is known (port 0 picks one)
-  let allowedHosts = new Set<string>()
-  let allowedOrigins = new Set<string>()
-
-  const tokenOk = (req: IncomingMessage, url: URL): boolean => {
-    const given = url.searchParams.get('token') ?? cookie(req, COOKIE) ?? req.headers['x-swift-panel-token']
-    return typeof given === 'string' && safeEqual(given, token)
-  }
-  /** null when the request may proceed, else the status to refuse it with. */
-  const refuse = (req: IncomingMessage, url: URL): number | null => {
-    if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) return 403
-    const origin = req.headers.origin
-    if (origin !== undefined && !allowedOrigins.has(origin.toLowerCase())) return 403
-    if (!tokenOk(req, url)) return 401
-    return null
-  }
+  const guard = requestGuard(options.host, token)
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const status = refuse(req, url)
-    if (status)
-      return send(res, status, 'text/plain; charset=utf-8', status === 401 ? 'Unauthorized: open the URL with its token\n' : 'Forbidden\n')
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n')
-    serveStatic(options.rendererDir, url.pathname, res, url.searchParams.has('token') ? token : null).catch(() => res.destroy())
+    const allowed = guard.check(req)
+    if ('status' in allowed)
+      return send(res, allowed.status, TEXT, allowed.status === 401 ? 'Unauthorized: open the URL with its token\n' : 'Forbidden\n')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, TEXT, 'Method not allowed\n')
+    // `/<token>`: on to `/<token>/`, so that the page's relative URLs carry the token
+    if (allowed.path === '') return send(res, 308, TEXT, '', { Location: `/${token}/${allowed.search}` })
+    serveStatic(options.rendererDir, allowed.path, res).catch(() => res.destroy())
   })
   server.maxConnections = MAX_CONNECTIONS
 
@@ -110,12 +73,11 @@ export async function startHost(service: HostedService, options: HostOptions): P
   server.on('upgrade', (req, socket, head) => {
     // a reset during the handshake must not become an uncaught error
     socket.on('error', () => socket.destroy())
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    const status = url.pathname === '/ws' ? refuse(req, url) : 404
+    const allowed = guard.check(req)
+    const status = 'status' in allowed ? allowed.status : allowed.path === '/ws' ? null : 404
     if (status) {
-      socket.end(
-        `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Forbidden'}\r\nConnection: close\r\n\r\n`,
-      )
+      const reason = status === 401 ? 'Unauthorized' : status === 404 ? 'Not Found' : 'Forbidden'
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n\r\n`)
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => connect(ws))
@@ -200,13 +162,11 @@ export async function startHost(service: HostedService, options: HostOptions): P
   server.on('error', (e) => log(`HTTP server: ${e.message}`))
   const address = server.address()
   const port = typeof address === 'object' && address ? address.port : options.port
-  // a browser leaves out the default port
-  allowedHosts = new Set(names.flatMap((n) => (port === 80 ? [n, `${n}:80`] : [`${n}:${port}`])))
-  allowedOrigins = new Set(names.map((n) => `http://${n}${port === 80 ? '' : `:${port}`}`))
+  guard.listening(port)
   const shownHost =
     options.host === '0.0.0.0' || options.host === '::' ? hostname() : options.host.includes(':') ? `[${options.host}]` : options.host
   return {
-    url: `http://${shownHost}:${port}/?token=${token}`,
+    url: `http://${shownHost}:${port}/${token}/`,
     token,
     port,
     close: async () => {
@@ -220,23 +180,13 @@ export async function startHost(service: HostedService, options: HostOptions): P
   }
 }
 
-async function serveStatic(root: string, pathname: string, res: ServerResponse, setCookie: string | null): Promise<void> {
-  let rel: string
+async function serveStatic(root: string, path: string, res: ServerResponse): Promise<void> {
+  const file = rendererFile(root, path)
+  if (!file) return send(res, 404, TEXT, 'Not found\n')
   try {
-    rel = normalize(decodeURIComponent(pathname)).replace(/^(\.\.(\/|$))+/, '')
+    send(res, 200, mimeType(file), await readFile(file))
   } catch {
-    return send(res, 400, 'text/plain; charset=utf-8', 'Bad request\n')
-  }
-  const file = join(root, rel === '/' || rel === '' ? 'index.html' : rel)
-  if (!file.startsWith(root + sep) && file !== root) return send(res, 403, 'text/plain; charset=utf-8', 'Forbidden\n')
-  try {
-    const body = await readFile(file)
-    const headers: Record<string, string> = {}
-    // the token moves into a cookie so the page can reload, and the address bar can drop it
-    if (setCookie) headers['Set-Cookie'] = `${COOKIE}=${setCookie}; HttpOnly; SameSite=Strict; Path=/`
-    send(res, 200, MIME[extname(file)] ?? 'application/octet-stream', body, headers)
-  } catch {
-    send(res, 404, 'text/plain; charset=utf-8', `Not found${pathname === '/' ? ': build the renderer first (npm run build)' : ''}\n`)
+    send(res, 404, TEXT, `Not found${path === '/' ? ': build the renderer first (npm run build)' : ''}\n`)
   }
 }
 
@@ -275,18 +225,4 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
     ...headers,
   })
   res.end(body)
-}
-
-function cookie(req: IncomingMessage, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=')
-    if (k === name) return v.join('=')
-  }
-  return undefined
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a)
-  const y = Buffer.from(b)
-  return x.length === y.length && timingSafeEqual(x, y)
 }

@@ -283,10 +283,14 @@ export const SAIO_CONFS: Record<string, string> = {
 }
 export const MAIN = ['proxy-server', 'account-server', 'container-server', 'object-server']
 
-/** Runs the browser host (`serve.js`) on this fixture with these settings; resolves once it printed its URL. */
+/**
+ * Runs the browser host (`serve.js`) on this fixture with these settings, on `port` (0: any free one);
+ * resolves once it printed its URL. Its token is kept beside the settings, so a second run has the same URL.
+ */
 export async function serveFixture(
   f: Fixture,
   settings: Partial<Settings> = {},
+  port = 0,
 ): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void> }> {
   const path = join(f.root, 'settings.json')
   mkdirSync(f.run, { recursive: true })
@@ -302,7 +306,7 @@ export async function serveFixture(
     ...settings,
   }
   writeFileSync(path, JSON.stringify(full))
-  const child = spawn(process.execPath, [join(ROOT, 'out/node/electron/host/serve.js'), '--port', '0', '--settings', path], {
+  const child = spawn(process.execPath, [join(ROOT, 'out/node/electron/host/serve.js'), '--port', String(port), '--settings', path], {
     env: f.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
@@ -310,7 +314,7 @@ export async function serveFixture(
     let out = ''
     child.stdout.on('data', (c: Buffer) => {
       out += c.toString()
-      const m = /^(http:\/\/\S+\/\?token=\S+)$/m.exec(out)
+      const m = /^(http:\/\/\S+\/[\w-]{32,}\/)$/m.exec(out)
       if (m?.[1]) resolveUrl(m[1])
     })
     child.once('exit', (code) => reject(new Error(`host exited ${code}: ${out}`)))

@@ -26,12 +26,8 @@ afterAll(async () => {
 
 const alive = () => host.child.exitCode === null && host.child.signalCode === null
 const port = () => Number(new URL(host.url).port)
-/** The WebSocket path of the printed URL, the token included. */
-const wsPath = () => {
-  const u = new URL(host.url)
-  const token = u.searchParams.get('token')
-  return token ? `/ws?token=${token}` : `${u.pathname}ws`
-}
+/** The WebSocket path under the printed URL's token path. */
+const wsPath = () => `${new URL(host.url).pathname}ws`
 const origin = () => `http://127.0.0.1:${port()}`
 
 let seed = 7

@@ -1,11 +1,12 @@
-// The browser host: token, Host and Origin checks, static files, and a fuzz of malformed messages.
+// The browser host: the token path, Host and Origin checks, static files, and a fuzz of malformed messages.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { hostNames, startHost, type Host } from '../../electron/host/host.js'
+import { startHost, type Host } from '../../electron/host/host.js'
+import { hostNames } from '../../electron/host/request-guard.js'
 import { SupervisorService } from '../../electron/service/service.js'
 
 let host: Host
@@ -48,7 +49,7 @@ function get(
       (res) => {
         let body = ''
         res.on('data', (c) => (body += c))
-        res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }))
       },
     )
     req.on('error', reject)
@@ -56,52 +57,95 @@ function get(
   })
 }
 
-function connect(query: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+/** The path of `rest` under the token: `/<token>/rest`. */
+const under = (rest: string) => `/${host.token}/${rest}`
+
+function connect(path: string, headers: Record<string, string> = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${host.port}/ws${query}`, { headers })
+    const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers })
     ws.once('open', () => resolve(ws))
     ws.once('unexpected-response', (_req, res) => reject(new Error(String(res.statusCode))))
     ws.once('error', reject)
   })
 }
 
+/** The parsed JSON of a message. */
+const parse = (d: WebSocket.RawData) => JSON.parse((d as Buffer).toString()) as Record<string, unknown>
+
 describe('browser host', () => {
-  it('prints a loopback URL with its token', () => {
-    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=[\\w-]{32}$`))
+  it('prints a loopback URL whose path is its token', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/[\\w-]{32}/$`))
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/${host.token}/`)
   })
 
-  it('serves the page with the token, sets a cookie, and a CSP', async () => {
-    const r = await get(`/?token=${host.token}`)
+  it('serves the page and its assets under the token, with a CSP and no cookie', async () => {
+    const r = await get(under(''))
     expect(r.status).toBe(200)
     expect(r.body).toContain('<title>panel</title>')
-    expect(String(r.headers['set-cookie'])).toContain('HttpOnly')
+    expect(r.headers['set-cookie']).toBeUndefined()
     expect(r.headers['content-security-policy']).toContain("default-src 'self'")
-    const asset = await get('/assets/app.js', { cookie: `swift_panel_token=${host.token}` })
+    expect(r.headers['referrer-policy']).toBe('no-referrer')
+    const asset = await get(under('assets/app.js'))
     expect(asset.status).toBe(200)
     expect(asset.headers['content-type']).toContain('text/javascript')
+    // without the last slash, on to the page's own folder, so that its relative URLs carry the token
+    const bare = await get(`/${host.token}?x=1`)
+    expect([bare.status, bare.headers.location]).toEqual([308, `/${host.token}/?x=1`])
   })
 
-  it('refuses requests without the token, with a wrong one, or from foreign hosts and origins', async () => {
-    expect((await get('/')).status).toBe(401)
-    expect((await get('/?token=nope')).status).toBe(401)
-    expect((await get(`/?token=${host.token}`, { host: 'evil.example:80' })).status).toBe(403)
-    expect((await get(`/?token=${host.token}`, { origin: 'http://evil.example' })).status).toBe(403)
-    await expect(connect('')).rejects.toThrow('401')
-    await expect(connect(`?token=${host.token}`, { origin: 'http://evil.example' })).rejects.toThrow('403')
+  it('refuses the page, its assets and the WebSocket without the token, with a wrong one, or from foreign hosts and origins', async () => {
+    for (const path of [
+      '/',
+      '/index.html',
+      '/assets/app.js',
+      `/?token=${host.token}`,
+      '/nope/',
+      `/${host.token}x/`,
+      `/${host.token.slice(1)}/`,
+    ])
+      expect((await get(path)).status).toBe(401)
+    // the token anywhere but the path does nothing
+    expect((await get('/', { cookie: `swift_panel_token=${host.token}`, 'x-swift-panel-token': host.token })).status).toBe(401)
+    expect((await get(under(''), { host: 'evil.example:80' })).status).toBe(403)
+    expect((await get(under(''), { host: `evil.example:${host.port}` })).status).toBe(403)
+    expect((await get(under(''), { origin: 'http://evil.example' })).status).toBe(403)
+    expect((await get(under(''), { origin: 'null' })).status).toBe(403)
+    await expect(connect('/ws')).rejects.toThrow('401')
+    await expect(connect(`/ws?token=${host.token}`)).rejects.toThrow('401')
+    await expect(connect(under('ws'), { origin: 'http://evil.example' })).rejects.toThrow('403')
+    await expect(connect(under('nope'))).rejects.toThrow('404')
+  })
+
+  it('accepts loopback names with any port, as through `ssh -L 9000:127.0.0.1:PORT`', async () => {
+    for (const name of ['127.0.0.1:9000', 'localhost:9000', '[::1]:9000', 'LOCALHOST:1', 'localhost'])
+      expect((await get(under(''), { host: name, origin: `http://${name.toLowerCase()}` })).status).toBe(200)
+    const ws = await connect(under('ws'), { host: 'localhost:9000', origin: 'http://localhost:9000' })
+    ws.close()
+    // other names, the way DNS rebinding arrives, whatever the port
+    for (const name of ['127.0.0.1.evil.example:9000', 'localhost.evil.example', 'evil.example', '127.0.0.2:9000'])
+      expect((await get(under(''), { host: name })).status).toBe(403)
+    expect((await get(under(''), { origin: 'https://localhost:9000' })).status).toBe(403)
   })
 
   it('does not serve files outside the renderer', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt']) {
-      const r = await get(`${path}${path.includes('?') ? '&' : '?'}token=${host.token}`)
+    for (const path of [
+      '../secret.txt',
+      '%2e%2e/secret.txt',
+      '..%2fsecret.txt',
+      '%2e%2e%2fsecret.txt',
+      'assets/..%2f..%2fsecret.txt',
+      '%00',
+    ]) {
+      const r = await get(under(path))
       expect(r.body).not.toContain('secret')
     }
   })
 
   it('answers every malformed message with an error and keeps serving', async () => {
-    const ws = await connect(`?token=${host.token}`, { origin: `http://127.0.0.1:${host.port}` })
-    const replies: { id: unknown; result: { ok: boolean } }[] = []
+    const ws = await connect(under('ws'), { origin: `http://127.0.0.1:${host.port}` })
+    const replies: Record<string, unknown>[] = []
     ws.on('message', (d) => {
-      const m = JSON.parse(String(d))
+      const m = parse(d)
       if ('result' in m) replies.push(m)
     })
     let seed = 42
@@ -131,30 +175,27 @@ describe('browser host', () => {
       const check = () => (replies.length >= N ? resolve() : setTimeout(check, 20))
       check()
     })
-    expect(replies.every((r) => r.result.ok === false)).toBe(true)
+    expect(replies.every((r) => (r.result as { ok: boolean }).ok === false)).toBe(true)
     // still alive and answering
     ws.send(JSON.stringify({ id: 'ok', channel: 'app:info' }))
-    await new Promise<void>((resolve) => ws.on('message', (d) => String(d).includes('"ok"') && resolve()))
+    await new Promise<void>((resolve) => ws.on('message', (d) => parse(d).id === 'ok' && resolve()))
     ws.close()
   })
 
   it('serves files with their MIME types, HEAD too, and 404 for what is not there', async () => {
-    const auth = { cookie: `swift_panel_token=${host.token}` }
-    expect((await get('/assets/app.css', auth)).headers['content-type']).toBe('text/css; charset=utf-8')
-    expect((await get('/favicon.svg', auth)).headers['content-type']).toBe('image/svg+xml')
-    const head = await get('/', auth, 'HEAD')
+    expect((await get(under('assets/app.css'))).headers['content-type']).toBe('text/css; charset=utf-8')
+    expect((await get(under('favicon.svg'))).headers['content-type']).toBe('image/svg+xml')
+    const head = await get(under(''), {}, 'HEAD')
     expect([head.status, head.body, head.headers['content-type']]).toEqual([200, '', 'text/html; charset=utf-8'])
-    expect((await get('/nope.js', auth)).status).toBe(404)
-    expect((await get('/assets', auth)).status).toBe(404)
-    expect((await get('/', auth, 'POST')).status).toBe(405)
-    // the token in a header works as well as in the query or the cookie
-    expect((await get('/', { 'x-swift-panel-token': host.token })).status).toBe(200)
+    expect((await get(under('nope.js'))).status).toBe(404)
+    expect((await get(under('assets'))).status).toBe(404)
+    expect((await get(under(''), {}, 'POST')).status).toBe(405)
   })
 
   it('speaks the contract over /ws: answers by id and pushes events', async () => {
-    const ws = await connect('', { cookie: `swift_panel_token=${host.token}`, origin: `http://localhost:${host.port}` })
+    const ws = await connect(under('ws'), { origin: `http://localhost:${host.port}` })
     const messages: { id?: unknown; result?: { ok: boolean; value?: unknown }; event?: string }[] = []
-    ws.on('message', (d) => messages.push(JSON.parse(String(d))))
+    ws.on('message', (d) => messages.push(parse(d)))
     ws.send(JSON.stringify({ id: 7, channel: 'app:info' }))
     ws.send(JSON.stringify({ id: 'x', channel: 'services:snapshot', payload: null }))
     const s = await service.handlers['settings:get'](undefined)
@@ -166,13 +207,13 @@ describe('browser host', () => {
           : setTimeout(check, 20)
       check()
     })
-    expect(messages.find((m) => m.id === 7)!.result).toEqual({
+    expect(messages.find((m) => m.id === 7)?.result).toEqual({
       ok: true,
       value: { version: 'test', transport: 'browser', platform: process.platform },
     })
-    expect(messages.find((m) => m.id === 'x')!.result).toMatchObject({ ok: true, value: { swiftDir: join(root, 'etc') } })
+    expect(messages.find((m) => m.id === 'x')?.result).toMatchObject({ ok: true, value: { swiftDir: join(root, 'etc') } })
     ws.close()
-    await expect(connect(`?token=${host.token}`, { host: `evil.example:${host.port}` })).rejects.toThrow('403')
+    await expect(connect(under('ws'), { host: `evil.example:${host.port}` })).rejects.toThrow('403')
   })
 
   it("allows only loopback names, the bound address, and for a wildcard bind this machine's own names", () => {

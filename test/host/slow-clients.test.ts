@@ -56,7 +56,7 @@ async function start(options: Partial<HostOptions> = {}): Promise<Host> {
 }
 
 async function client(h: Host): Promise<RawClient> {
-  const c = await rawUpgrade(h.port, `/ws?token=${h.token}`, { Origin: `http://127.0.0.1:${h.port}` })
+  const c = await rawUpgrade(h.port, `/${h.token}/ws`, { Origin: `http://127.0.0.1:${h.port}` })
   c.socket.on('error', () => {})
   clients.push(c)
   return c

@@ -115,22 +115,16 @@ describe('choosing the transport', () => {
     expect(FakeSocket.made).toEqual([])
   })
 
-  it('else the host’s WebSocket, with the page’s token, which leaves the address bar', () => {
-    history.replaceState(null, '', '/?token=s3cret&x=1#logs')
+  it('else the host’s WebSocket, under the page’s token path', () => {
+    history.replaceState(null, '', '/s3cret-token/?x=1#logs')
     pickBridge()
-    expect(last().url).toBe(`ws://${location.host}/ws?token=s3cret`)
-    expect(location.search).toBe('?x=1')
-    expect(location.hash).toBe('#logs')
+    expect(last().url).toBe(`ws://${location.host}/s3cret-token/ws`)
+    // the address stays as it is: it is the panel's stable URL
+    expect(location.pathname + location.search + location.hash).toBe('/s3cret-token/?x=1#logs')
     expect(connection.opened).toBe(0)
     last().open()
     expect(connection).toEqual({ state: 'open', opened: 1 })
     last().drop()
     expect(connection.state).toBe('closed')
-  })
-
-  it('after a reload (token in the cookie only), connects without one', () => {
-    history.replaceState(null, '', '/')
-    pickBridge()
-    expect(last().url).toBe(`ws://${location.host}/ws`)
   })
 })

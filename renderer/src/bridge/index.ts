@@ -12,16 +12,12 @@ let current: Bridge | null = null
 
 export function pickBridge(): Bridge {
   if (window.swiftPanel) return window.swiftPanel
+  // the page is at /<token>/: its relative `ws` carries the token, as its assets' URLs do
   const page = new URL(window.location.href)
-  const token = page.searchParams.get('token')
-  if (token) {
-    // the host has put the token in a cookie for reloads: keep it out of the address bar and history
-    page.searchParams.delete('token')
-    history.replaceState(history.state, '', page.pathname + page.search + page.hash)
-  }
-  const ws = new URL('/ws', page)
+  const ws = new URL('ws', page)
   ws.protocol = page.protocol === 'https:' ? 'wss:' : 'ws:'
-  if (token) ws.searchParams.set('token', token)
+  ws.search = ''
+  ws.hash = ''
   connection.opened = 0
   return wsBridge(ws.toString(), (state) => {
     connection.state = state
