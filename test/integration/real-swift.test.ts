@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SupervisorService } from '../../electron/service/service.js'
 import { waitFor } from '../helpers/fixture.js'
+import { freePortBlock } from '../helpers/ports.js'
 
 const SAIO = resolve(__dirname, '../../../shared/saio/saio.sh')
 const CLI = resolve(__dirname, '../../out/node/electron/cli/swift-init.js')
@@ -21,7 +22,8 @@ const reason = whyNot()
 if (reason) console.warn(`SKIP real Swift integration: ${reason}`)
 
 const dir = reason ? '' : mkdtempSync(join(tmpdir(), 'swift-panel-saio-'))
-const port = 20000 + (process.pid % 2000) * 10
+/** The SAIO's base port (it uses base … base+22), and our receiver's: probed free, set in beforeAll. */
+let port = 0
 
 function ours(...args: string[]): { code: number; out: string } {
   const r = spawnSync(process.execPath, [CLI, '--swift-dir', join(dir, 'etc'), '--run-dir', join(dir, 'run'), ...args], {
@@ -65,7 +67,8 @@ async function auth(): Promise<{ url: string; token: string }> {
 }
 
 describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () => {
-  beforeAll(() => {
+  beforeAll(async () => {
+    port = await freePortBlock(30)
     execFileSync(SAIO, ['up', dir, String(port)], { stdio: 'pipe', timeout: 120_000 })
     // saio.sh starts the cluster with the reference; from here on it is ours alone.
     expect(ours('main', 'stop').code).toBe(0)
@@ -104,7 +107,7 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
 
   it('routes real proxy and object-server log lines to their instances through the built-in receiver', async () => {
     // the SAIO's daemons log over UDP (log_udp_port); point this copy's confs at our receiver instead
-    const receiverPort = port + 7
+    const receiverPort = port + 27 // in the probed block, unused by the SAIO
     const confs = ['proxy-server.conf', ...['account', 'container', 'object'].flatMap((t) => [1, 2].map((n) => `${t}-server/${n}.conf`))]
     for (const c of confs) {
       const path = join(dir, 'etc', c)
