@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { InstanceInfo } from '../shared/types.js'
+import type { EventOf } from '../shared/contract.js'
 import { SupervisorService } from '../electron/service/service.js'
 import { cleanup, makeFixture, waitFor } from '../test/helpers/fixture.js'
 
@@ -32,7 +32,7 @@ export async function crashLatency(rounds = 10): Promise<{ p50: number; p95: num
         if (
           channel === 'services:changed' &&
           !seen &&
-          (payload as { instances: InstanceInfo[] }).instances.some((x) => x.id === 'proxy-server' && x.state === 'crashed')
+          (payload as EventOf<'services:changed'>).changed.some((x) => x.id === 'proxy-server' && x.state === 'crashed')
         )
           seen = performance.now()
       })

@@ -2,6 +2,7 @@
 // channel with its payload type. Main (registration wrapper), preload (exposed verbs), the browser host and
 // the renderer all derive from this one file.
 
+import type { ServicesDelta } from './services-delta.js'
 import type {
   AppInfo,
   ConfEdit,
@@ -80,6 +81,11 @@ const request = <Req, Res>(validate: Validator<Req>): RequestSpec<Req, Res> => (
 export const requests = {
   /** The current model of every instance. */
   'services:snapshot': request<undefined, Snapshot>(none),
+  /**
+   * The instances this client shows now (say it again at least every 10 s, and when it changes): their CPU
+   * and memory are re-read every 2 s; other instances' only when their process changes.
+   */
+  'services:watch': request<{ instanceIds: string[] }, null>(object({ instanceIds: array(instanceId, 1024) })),
   /** Start a swift-init command; output and completion arrive as `commands:output` / `commands:done`. */
   'commands:run': request<{ command: CommandName; targets: string[]; options?: ReturnType<typeof commandOptions> }, CommandStarted>(
     object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options']),
@@ -111,8 +117,8 @@ export const requests = {
 } as const
 
 export const events = {
-  /** A full snapshot, sent at most ~20 times per second, only when something changed. */
-  'services:changed': {} as Snapshot,
+  /** What changed since the snapshot numbered `base` (see shared/services-delta.ts), at most ~20 times a second. */
+  'services:changed': {} as ServicesDelta,
   'commands:output': {} as CommandOutput,
   'commands:done': {} as CommandDone,
   /** New log lines, batched across instances. */

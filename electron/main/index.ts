@@ -133,7 +133,7 @@ function run(): void {
     for (const channel of REQUEST_CHANNELS) ipcMain.handle(channel, (event, payload) => dispatch(channel, payload, event))
     service.subscribe((channel, payload) => {
       if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
-      if (channel === 'services:changed') updateTray(payload as Snapshot)
+      if (channel === 'services:changed') updateTray(service.current())
       if (channel === 'notify') notify(payload as PanelNotification)
     })
     await service.start()

@@ -1,9 +1,10 @@
-// Throttles events to at most EVENTS_PER_SECOND flushes per channel: snapshots coalesce to the latest,
+// Throttles events to at most EVENTS_PER_SECOND flushes per channel: snapshot deltas compose into one,
 // log lines and command output are concatenated, so a chatty daemon cannot flood the renderer. One clock
 // flushes every channel, in the contract's order, so a command's last output lines reach the renderer
 // before its `commands:done`. Nothing is scheduled while nothing is pending.
 
 import { EVENT_CHANNELS, EVENTS_PER_SECOND, type EventChannel, type EventOf, type EventSink } from '../../shared/contract.js'
+import { composeDeltas } from '../../shared/services-delta.js'
 import type { LogBatch } from '../../shared/types.js'
 
 export class EventBatcher {
@@ -41,8 +42,10 @@ export class EventBatcher {
 
 function merge(channel: EventChannel, queue: unknown[]): unknown[] {
   switch (channel) {
-    case 'services:changed':
-      return [queue.at(-1)]
+    case 'services:changed': {
+      const [first, ...rest] = queue as EventOf<'services:changed'>[]
+      return first ? [rest.reduce(composeDeltas, first)] : []
+    }
     case 'logs:lines': {
       const byInstance = new Map<string, LogBatch>()
       for (const { batches } of queue as EventOf<'logs:lines'>[])

@@ -9,6 +9,7 @@ import { sendSignal, SIG_DFL } from '../supervisor/signals.js'
 import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
 import { Server, type ManagerEnv } from '../supervisor/server.js'
 import { ALL_SERVERS, findExecutable, MAIN_SERVERS } from '../supervisor/servers.js'
+import { isAlive } from './liveness.js'
 
 interface Memory {
   crashed: boolean
@@ -17,6 +18,8 @@ interface Memory {
   busySince: number
   attached: boolean
   busy: CommandName | null
+  /** The InstanceInfo last made for it: handed out again while nothing in it changed. */
+  info?: InstanceInfo
   /** Last /proc sample of the running process. */
   sample?: {
     pid: number
@@ -32,7 +35,10 @@ interface Memory {
 
 /** The swift dir watcher reports conf changes; this only catches what it cannot see (NFS, a full inotify table). */
 const CONF_TTL_MS = 60_000
+/** CPU and memory of an instance a client shows are re-read this often; of the others, only when the pid changes. */
 const STATS_MAX_AGE_MS = 1900
+/** A liveness answer from the sweep stands this long; older, the pid is read again. */
+const LIVENESS_FRESH_MS = 1000
 /** Workers come and go rarely (a respawn): their list is re-read less often than CPU and memory. */
 const WORKERS_MAX_AGE_MS = 5900
 
@@ -44,11 +50,16 @@ export interface ModelEnv {
 
 export class InstanceModel {
   private memory = new Map<string, Memory>()
-  private seq = 0
-  /** Instance ids running at the previous refresh: one that vanishes without a stop from us has crashed. */
-  private running = new Set<string>()
+  /** Instances running at the previous refresh, with their pids: one that vanishes without a stop from us has crashed. */
+  private running = new Map<string, number>()
+  /** What the last sweep (or read) said of a pid: alive, or gone / a zombie. */
+  private liveness = new Map<number, { alive: boolean; at: number }>()
 
-  constructor(private env: ModelEnv) {}
+  /** `watched(id)`: whether a client shows the instance now (its CPU and memory are worth re-reading). */
+  constructor(
+    private env: ModelEnv,
+    private readonly watched: (id: string) => boolean = () => true,
+  ) {}
 
   setEnv(env: ModelEnv): void {
     this.env = env
@@ -56,6 +67,34 @@ export class InstanceModel {
     this.pidCache.clear()
     this.memory.clear()
     this.running.clear()
+    this.liveness.clear()
+  }
+
+  /** How many processes the liveness sweep checks. */
+  runningCount(): number {
+    return this.running.size
+  }
+
+  /**
+   * Checks every process believed running (cheap, see liveness.ts), separately from the refresh: true when
+   * one is gone or a zombie since, so the caller refreshes at once instead of at the next tick.
+   */
+  sweep(): boolean {
+    const now = Date.now()
+    let died = false
+    for (const pid of this.running.values()) if (!this.checkPid(pid, now)) died = true
+    return died
+  }
+
+  private checkPid(pid: number, now: number): boolean {
+    const alive = isAlive(pid)
+    this.liveness.set(pid, { alive, at: now })
+    return alive
+  }
+
+  private alive(pid: number, now: number): boolean {
+    const known = this.liveness.get(pid)
+    return known && now - known.at < LIVENESS_FRESH_MS ? known.alive : this.checkPid(pid, now)
   }
 
   private mem(id: string): Memory {
@@ -161,11 +200,12 @@ export class InstanceModel {
     })
   }
 
-  snapshot(): Snapshot {
+  /** Every instance and problem now; the service numbers the snapshots it sends (`seq`). */
+  snapshot(): Omit<Snapshot, 'seq'> {
     const now = Date.now()
     const instances: InstanceInfo[] = []
     const missingBinaries: string[] = []
-    const nowRunning = new Set<string>()
+    const nowRunning = new Map<string, number>()
     let configs = 0
     for (const { server: s, confFiles, hasBinary } of this.discover()) {
       const server = s.server
@@ -182,13 +222,14 @@ export class InstanceModel {
       const list = this.inspect(s, confFiles)
       for (const f of list) {
         const info = this.describe(f, list.length, now)
-        if (info.state === 'running') nowRunning.add(info.id)
+        if (info.state === 'running' && info.pid !== null) nowRunning.set(info.id, info.pid)
         instances.push(info)
       }
     }
     this.running = nowRunning
+    const pids = new Set(nowRunning.values())
+    for (const pid of this.liveness.keys()) if (!pids.has(pid)) this.liveness.delete(pid)
     return {
-      seq: ++this.seq,
       takenAt: now,
       swiftDir: this.env.swiftDir,
       runDir: this.env.runDir,
@@ -219,13 +260,14 @@ export class InstanceModel {
 
   private describe(f: InstanceFacts, configs: number, now: number): InstanceInfo {
     const m = this.mem(f.id)
-    // liveness comes from inspect (pid file, cmdline, kill 0) every refresh; /proc stats are resampled
-    // only every STATS_MAX_AGE_MS, which keeps an idle panel with many instances cheap
-    const pid = f.pidState === 'running' ? f.pid : null
-    let sample = pid !== null && m.sample?.pid === pid && now - m.sample.at < STATS_MAX_AGE_MS ? m.sample : null
-    if (pid !== null && !sample) {
+    // liveness every refresh (the sweep's answer, or one read); CPU and memory only where a client shows the
+    // instance, every STATS_MAX_AGE_MS, or when its pid changed: that keeps an idle panel cheap at any size
+    const pid = f.pidState === 'running' && f.pid !== null && this.alive(f.pid, now) ? f.pid : null
+    let sample = pid !== null && m.sample?.pid === pid ? m.sample : null
+    if (pid !== null && (!sample || (this.watched(f.id) && now - sample.at >= STATS_MAX_AGE_MS))) {
       const stat = processStat(pid)
-      if (stat && stat.state !== 'Z') {
+      sample = null
+      if (stat && stat.state !== 'Z' && stat.state !== 'X') {
         const prev = m.sample?.pid === f.pid ? m.sample : null
         const cpuPercent = prev && now > prev.at ? (((stat.cpuTicks - prev.ticks) / CLOCK_TICKS) * 100000) / (now - prev.at) : null
         const workers =
@@ -259,7 +301,7 @@ export class InstanceModel {
       const { starts, stops } = commandSpec(m.busy)
       state = starts && state !== 'running' ? 'starting' : stops && !starts ? 'stopping' : state
     }
-    return {
+    return this.keep(m, {
       id: f.id,
       server: f.server,
       group: groupOf(f.server),
@@ -275,7 +317,14 @@ export class InstanceModel {
       lastExit: m.lastExit,
       attached: m.attached,
       busy: m.busy,
-    }
+    })
+  }
+
+  /** The object made last time when nothing changed, so a snapshot's unchanged rows are the same objects. */
+  private keep(m: Memory, info: InstanceInfo): InstanceInfo {
+    if (m.info && sameInstance(m.info, info)) return m.info
+    m.info = info
+    return info
   }
 
   private problems(configs: number, missingBinaries: string[]): Problem[] {
@@ -340,4 +389,15 @@ export class InstanceModel {
     }
     return problems
   }
+}
+
+/** Field by field: arrays by their items, objects (last exit) by their fields, the rest by value. */
+function sameInstance(a: InstanceInfo, b: InstanceInfo): boolean {
+  return (Object.keys(a) as (keyof InstanceInfo)[]).every((k) => {
+    const x = a[k]
+    const y = b[k]
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i])
+    if (x && y && typeof x === 'object' && typeof y === 'object') return JSON.stringify(x) === JSON.stringify(y)
+    return x === y
+  })
 }

@@ -7,12 +7,14 @@ import { randomUUID } from 'node:crypto'
 import { constants as osConstants } from 'node:os'
 import { delimiter } from 'node:path'
 import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
+import { diffSnapshots, isEmptyDelta } from '../../shared/services-delta.js'
 import type { InstanceInfo, Settings, Snapshot } from '../../shared/types.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { CommandQueue } from './command-queue.js'
 import { ServiceError } from './errors.js'
 import { EventBatcher } from './event-batcher.js'
 import { InstanceModel, type ModelEnv } from './instances.js'
+import { sweepIntervalMs } from './liveness.js'
 import { LogHub, type LogSetup } from './log-hub.js'
 import { applyReceiverConf, receiverConfEdit } from './logs/receiver-conf.js'
 import { activeProfile, checkPath, SettingsStore } from './settings.js'
@@ -30,8 +32,8 @@ export interface ServiceOptions {
   rsyslogPath?: string
 }
 
-/** CPU and memory change all the time: with nothing else changed, a snapshot goes out this often. */
-const STATS_EVERY_MS = 2000
+/** A client says which instances it shows at least this often; older word no longer counts. */
+const WATCH_TTL_MS = 10_000
 
 export class SupervisorService {
   readonly handlers: Handlers
@@ -41,14 +43,17 @@ export class SupervisorService {
   private readonly batcher: EventBatcher
   private readonly queue: CommandQueue
   private readonly sinks = new Set<EventSink>()
+  /** The latest snapshot, as sent: deltas lead from one to the next. */
   private snapshotCache: Snapshot
-  private lastKey = ''
-  private lastEmit = 0
   private watcher: Watcher | null = null
+  private sweepTimer: NodeJS.Timeout | null = null
+  /** Instances a client shows, with when it last said so (services:watch); none yet: every one counts. */
+  private readonly watchedAt = new Map<string, number>()
+  private everWatched = false
 
   constructor(private readonly options: ServiceOptions) {
     this.settings = new SettingsStore(options.settingsPath, options)
-    this.model = new InstanceModel(this.modelEnv())
+    this.model = new InstanceModel(this.modelEnv(), (id) => this.isWatched(id))
     this.batcher = new EventBatcher((channel, payload) => this.sinks.forEach((sink) => sink(channel, payload)))
     this.logs = new LogHub({
       capacity: this.settings.get().logBufferLines,
@@ -72,7 +77,7 @@ export class SupervisorService {
         this.refresh()
       },
     })
-    this.snapshotCache = this.snapshot()
+    this.snapshotCache = { ...this.snapshot(), seq: 1 }
     this.handlers = this.makeHandlers()
   }
 
@@ -83,7 +88,13 @@ export class SupervisorService {
 
   async start(): Promise<void> {
     this.watch()
+    this.scheduleSweep()
     await this.syncLogs()
+  }
+
+  /** The latest snapshot (what `services:snapshot` answers). */
+  current(): Snapshot {
+    return this.snapshotCache
   }
 
   subscribe(sink: EventSink): () => void {
@@ -107,6 +118,8 @@ export class SupervisorService {
   async dispose(): Promise<void> {
     await this.queue.dispose()
     this.watcher?.dispose()
+    if (this.sweepTimer) clearTimeout(this.sweepTimer)
+    this.sweepTimer = null
     await this.logs.close()
     this.batcher.dispose()
   }
@@ -130,29 +143,47 @@ export class SupervisorService {
     this.watcher.start()
   }
 
-  private snapshot(): Snapshot {
+  private snapshot(): Omit<Snapshot, 'seq'> {
     const snap = this.model.snapshot()
     if (this.settings.problem) snap.problems.push(this.settings.problem)
     return snap
   }
 
-  /** Re-reads the world; emits a snapshot when something a user can see changed. */
+  /** Re-reads the world; when something a user can see changed, sends what changed (a delta) and notices crashes. */
   refresh(): Snapshot {
-    const before = new Map(this.snapshotCache.instances.map((i) => [i.id, i.state]))
-    const snap = this.snapshot()
+    const before = this.snapshotCache
+    const snap: Snapshot = { ...this.snapshot(), seq: before.seq + 1 }
+    const delta = diffSnapshots(before, snap)
+    if (isEmptyDelta(delta)) return before
     this.snapshotCache = snap
-    const key = JSON.stringify([
-      snap.instances.map((i) => [i.id, i.state, i.pid, i.busy, i.attached, i.lastExit, i.workers.length]),
-      snap.problems,
-    ])
-    if (key !== this.lastKey || snap.takenAt - this.lastEmit >= STATS_EVERY_MS) {
-      this.lastKey = key
-      this.lastEmit = snap.takenAt
-      this.emit('services:changed', snap)
-    }
-    const crashed = snap.instances.filter((i) => i.state === 'crashed' && before.get(i.id) !== 'crashed')
+    this.emit('services:changed', delta)
+    const was = new Map(before.instances.map((i) => [i.id, i.state]))
+    const crashed = delta.changed.filter((i) => i.state === 'crashed' && was.get(i.id) !== 'crashed')
     if (crashed.length > 0) this.emit('notify', crashNotification(crashed, snap.takenAt))
     return snap
+  }
+
+  /** The liveness sweep: between refreshes, a dead process is noticed within ~100 ms on a dev box. */
+  private scheduleSweep(): void {
+    this.sweepTimer = setTimeout(() => {
+      if (this.model.sweep()) this.refresh()
+      this.scheduleSweep()
+    }, sweepIntervalMs(this.model.runningCount()))
+    this.sweepTimer.unref()
+  }
+
+  private isWatched(id: string): boolean {
+    if (!this.everWatched) return true
+    const at = this.watchedAt.get(id)
+    return at !== undefined && Date.now() - at < WATCH_TTL_MS
+  }
+
+  private watchInstances(ids: string[]): null {
+    const now = Date.now()
+    this.everWatched = true
+    for (const id of ids) this.watchedAt.set(id, now)
+    for (const [id, at] of this.watchedAt) if (now - at >= WATCH_TTL_MS) this.watchedAt.delete(id)
+    return null
   }
 
   // ---- commands -------------------------------------------------------------------------------------
@@ -214,6 +245,7 @@ export class SupervisorService {
   private makeHandlers(): Handlers {
     return {
       'services:snapshot': () => this.snapshotCache,
+      'services:watch': ({ instanceIds }) => this.watchInstances(instanceIds),
       'commands:run': (req) => this.runCommand(req),
       'instances:attach': ({ instanceId }) => this.attach(instanceId),
       'logs:get': ({ instanceIds, afterSeq, limit }) => this.logs.get(instanceIds, afterSeq, limit),

@@ -198,8 +198,9 @@ describe('browser host', () => {
     ws.on('message', (d) => messages.push(parse(d)))
     ws.send(JSON.stringify({ id: 7, channel: 'app:info' }))
     ws.send(JSON.stringify({ id: 'x', channel: 'services:snapshot', payload: null }))
-    const s = await service.handlers['settings:get'](undefined)
-    await service.handlers['settings:set']({ ...s, killWait: 7 })
+    // something a user sees changes (the swift dir appears: another problem), so a delta is pushed
+    mkdirSync(join(root, 'etc'), { recursive: true })
+    service.refresh()
     await new Promise<void>((resolve) => {
       const check = () =>
         messages.some((m) => m.event === 'services:changed') && messages.filter((m) => 'result' in m).length === 2

@@ -67,14 +67,7 @@ const line = (seq: number): LogLine => ({ seq, ts: seq, source: 'attached', stre
 const burst = (from: number, n: number) => ({
   batches: [{ instanceId: 'proxy-server', lines: Array.from({ length: n }, (_, k) => line(from + k)) }],
 })
-const snapshot = (seq: number): EventOf<'services:changed'> => ({
-  seq,
-  takenAt: seq,
-  swiftDir: '/etc/swift',
-  runDir: '/run',
-  instances: [],
-  problems: [],
-})
+const snapshot = (seq: number): EventOf<'services:changed'> => ({ base: seq - 1, seq, takenAt: seq, changed: [], removed: [] })
 const tick = () => new Promise((r) => setImmediate(r))
 
 /** Pushes about `mb` MB of log lines, letting the sockets write between events. */

@@ -5,6 +5,7 @@ import App from '../../renderer/src/App.vue'
 import { connection } from '../../renderer/src/bridge'
 import { useLogsStore } from '../../renderer/src/stores/logs'
 import { useNotificationsStore } from '../../renderer/src/stores/notifications'
+import { diffSnapshots } from '../../shared/services-delta'
 import type { Answers } from './fake-bridge'
 import { inst, SAIO, settings, setup, snapshot } from './support'
 
@@ -28,10 +29,13 @@ describe('the panel', () => {
     expect(health.text()).toBe('2 of 4 running')
     fake.emit(
       'services:changed',
-      snapshot([...SAIO().slice(0, 3), inst('object-replicator.1', 'running'), inst('object-auditor', 'unconfigured')], {
-        seq: 2,
-        takenAt: 2,
-      }),
+      diffSnapshots(
+        snapshot(SAIO()),
+        snapshot([...SAIO().slice(0, 3), inst('object-replicator.1', 'running'), inst('object-auditor', 'unconfigured')], {
+          seq: 2,
+          takenAt: 2,
+        }),
+      ),
     )
     await nextTick()
     expect(health.text()).toBe('3 of 4 running')

@@ -245,7 +245,7 @@ describe('logs view', () => {
         originalHash: 'ab'.repeat(16),
         takesEffect: true,
       },
-      'logs:conf-apply': { file: '/etc/swift/object-server/1.conf' },
+      'logs:conf-apply': { file: '/etc/swift/object-server/1.conf', backup: '/etc/swift/object-server/1.conf.swift-panel-1.orig' },
     })
     await vi.waitFor(() => expect(w.text()).toContain('No syslog daemon listens on /dev/log.'))
     expect(w.get('.sources').text()).toContain('proxy-server')

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { REQUEST_CHANNELS, type Bridge, type ErrorCode, type RequestChannel, type RequestOf } from '../../shared/contract.js'
+import { applyDelta, type ServicesDelta } from '../../shared/services-delta.js'
 import type { Settings, Snapshot } from '../../shared/types.js'
 import { createDispatcher } from '../../electron/service/dispatcher.js'
 import { inMemoryBridge } from '../helpers/in-memory-bridge.js'
@@ -48,6 +49,7 @@ afterAll(async () => {
 /** For every request channel: a valid payload, what it should give, and a payload it must refuse. */
 const cases: { [C in RequestChannel]: { valid: RequestOf<C>; gives: 'ok' | ErrorCode; invalid: unknown } } = {
   'services:snapshot': { valid: undefined, gives: 'ok', invalid: { x: 1 } },
+  'services:watch': { valid: { instanceIds: ['proxy-server'] }, gives: 'ok', invalid: { instanceIds: ['Proxy Server'] } },
   'commands:run': { valid: { command: 'status', targets: ['proxy'] }, gives: 'ok', invalid: { command: 'status', targets: ['../x'] } },
   'instances:attach': { valid: { instanceId: 'object-server.9' }, gives: 'not-found', invalid: { instanceId: 'Proxy Server' } },
   'logs:get': {
@@ -137,23 +139,31 @@ describe('the contract over the in-memory transport', () => {
   })
 
   it('pushes events to listeners until they unsubscribe, as copies', async () => {
-    const snapshots: Snapshot[] = []
-    const off = bridge.on('services:changed', (s) => snapshots.push(s))
+    const first = await bridge.invoke('services:snapshot', undefined)
+    if (!first.ok) throw new Error(first.error.message)
+    let snapshot: Snapshot | null = first.value
+    const deltas: ServicesDelta[] = []
+    // as every client does: apply each delta, and read the whole snapshot again when one does not apply
+    const reload = async () => {
+      const r = await bridge.invoke('services:snapshot', undefined)
+      if (r.ok) snapshot = r.value
+    }
+    const off = bridge.on('services:changed', (d) => {
+      deltas.push(d)
+      snapshot = snapshot && applyDelta(snapshot, d)
+      if (!snapshot) void reload()
+    })
     const r = await bridge.invoke('commands:run', { command: 'start', targets: ['proxy'] })
     expect(r.ok).toBe(true)
-    await waitFor(
-      () => snapshots.some((s) => s.instances.some((i) => i.id === 'proxy-server' && i.state === 'running')),
-      15_000,
-      'proxy running',
-    )
+    await waitFor(() => snapshot?.instances.some((i) => i.id === 'proxy-server' && i.state === 'running'), 15_000, 'proxy running')
     off()
-    const seen = snapshots.length
-    snapshots[0]!.instances.length = 0
+    const seen = deltas.length
+    deltas[0]!.changed.length = 0
     const now = await bridge.invoke('services:snapshot', undefined)
     expect(now.ok && now.value.instances.length).toBe(1)
     await bridge.invoke('commands:run', { command: 'stop', targets: ['proxy'] })
     await waitFor(() => service.refresh().instances[0]!.state === 'stopped', 15_000, 'proxy stopped')
-    expect(snapshots).toHaveLength(seen)
+    expect(deltas).toHaveLength(seen)
   })
 
   it('answers with copies: changing an answer changes nothing in the service', async () => {

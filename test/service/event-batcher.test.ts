@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { EVENTS_PER_SECOND, type EventChannel } from '../../shared/contract.js'
-import type { Snapshot } from '../../shared/types.js'
+import { applyDelta, type ServicesDelta } from '../../shared/services-delta.js'
+import type { InstanceInfo, Snapshot } from '../../shared/types.js'
 import { EventBatcher } from '../../electron/service/event-batcher.js'
 
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())
 
-const snapshot = (seq: number) => ({ seq }) as Snapshot
+const instance = (seq: number) => ({ id: `i${seq % 7}`, pid: seq }) as InstanceInfo
+const delta = (seq: number): ServicesDelta => ({ base: seq - 1, seq, takenAt: seq, changed: [instance(seq)], removed: [] })
 const line = (seq: number) => ({ seq, ts: seq, source: 'attached' as const, stream: 'stdout' as const, text: `line ${seq}` })
 
 function record() {
@@ -16,15 +18,23 @@ function record() {
 }
 
 describe('EventBatcher', () => {
-  it(`sends at most ${EVENTS_PER_SECOND} messages a second per channel, the latest snapshot each time`, () => {
+  it(`sends at most ${EVENTS_PER_SECOND} messages a second per channel, snapshot deltas composed into one each time`, () => {
     const { sent, batcher } = record()
     for (let i = 1; i <= 1000; i++) {
-      batcher.push('services:changed', snapshot(i))
+      batcher.push('services:changed', delta(i))
       vi.advanceTimersByTime(1)
     }
     vi.advanceTimersByTime(100)
     expect(sent.length).toBeLessThanOrEqual(EVENTS_PER_SECOND + 1)
-    expect(sent.at(-1)!.payload).toEqual(snapshot(1000))
+    // applied in order from the start, they lead exactly where the 1000 deltas lead
+    let snap: Snapshot | null = { seq: 0, takenAt: 0, swiftDir: '/etc/swift', runDir: '/run', instances: [], problems: [] }
+    for (const s of sent) snap = snap && applyDelta(snap, s.payload as ServicesDelta)
+    expect(snap?.seq).toBe(1000)
+    expect(snap?.instances.map((i) => [i.id, i.pid]).sort()).toEqual(
+      Array.from({ length: 7 }, (_, k) => 994 + k)
+        .map((seq) => [`i${seq % 7}`, seq])
+        .sort(),
+    )
     const gaps = sent.slice(1).map((s, i) => s.at - sent[i]!.at)
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1000 / EVENTS_PER_SECOND)
   })

@@ -88,7 +88,7 @@ describe('SupervisorService', () => {
         events.some(
           (e) =>
             e.channel === 'services:changed' &&
-            (e.payload as { instances: InstanceInfo[] }).instances.some((i) => i.id === 'proxy-server' && i.state === 'crashed'),
+            (e.payload as EventOf<'services:changed'>).changed.some((i) => i.id === 'proxy-server' && i.state === 'crashed'),
         ),
       10_000,
       'the crash event',

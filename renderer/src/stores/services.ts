@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Group } from '../../../shared/swift'
+import { applyDelta, type ServicesDelta } from '../../../shared/services-delta'
 import type { InstanceInfo, Snapshot } from '../../../shared/types'
 import { bridge } from '../bridge'
 
@@ -61,7 +62,7 @@ export const useServicesStore = defineStore('services', () => {
     const before = new Map((snapshot.value?.instances ?? []).map((i) => [i.id, i]))
     const next = s.instances.map((i) => {
       const old = before.get(i.id)
-      return old && JSON.stringify(old) === JSON.stringify(i) ? old : i
+      return old && (old === i || JSON.stringify(old) === JSON.stringify(i)) ? old : i
     })
     snapshot.value = { ...s, instances: next }
     // a selected instance that is gone (profile switched, conf removed) is no longer selected
@@ -77,8 +78,15 @@ export const useServicesStore = defineStore('services', () => {
     } else error.value = r.error.message
   }
 
+  /** A delta that does not apply (one was missed: a slow link, a reconnect) makes it read the whole snapshot. */
+  function applyChange(delta: ServicesDelta): void {
+    const next = snapshot.value && applyDelta(snapshot.value, delta)
+    if (next) accept(next)
+    else void load()
+  }
+
   function listen(): () => void {
-    return bridge().on('services:changed', accept)
+    return bridge().on('services:changed', applyChange)
   }
 
   function toggle(id: string): void {
