@@ -18,7 +18,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { SIGKILL, SIGTERM, sendSignal } from '../../supervisor/signals.js'
 import { PROC_DIR } from '../../supervisor/proc.js'
 import { listenInodesOf, listeningTcp } from './proc-net.js'
-import { checkIdentity, confInside, type ServerProcess } from './server-processes.js'
+import { checkIdentity, type ServerProcess } from './server-processes.js'
+import { confInside } from './swift-dir.js'
 import { WSGI_SERVERS } from '../logs/conf-logging.js'
 
 export interface Orphan extends ServerProcess {
@@ -69,8 +70,10 @@ export type StopOutcome =
   | 'killed'
   /** Already gone before any signal. */
   | 'gone'
-  /** The pid no longer runs that server and conf: left alone. */
+  /** The pid no longer runs that server and conf (or is pid 1, or ours): left alone. */
   | 'not the same process'
+  /** /proc could not say whether it is still that process: left alone (fail closed). */
+  | 'unknown'
   | 'no permission'
   /** Still there after SIGKILL and the wait (uninterruptible sleep, or a zombie whose parent does not reap). */
   | 'survived'
@@ -81,6 +84,8 @@ export interface StopResult {
   confFile: string
   signals: ('SIGTERM' | 'SIGKILL')[]
   outcome: StopOutcome
+  /** Why, for `not the same process` and `unknown`. */
+  reason?: string
 }
 
 export interface StopOptions {
@@ -103,22 +108,30 @@ export async function stopOrphans(orphans: readonly ServerProcess[], options: St
   const results = orphans.map((p): StopResult => ({ pid: p.pid, server: p.server, confFile: p.confFile, signals: [], outcome: 'gone' }))
   const pending = new Map<number, ServerProcess>()
 
+  /** Signals p after the identity check; false (and the outcome said) when it is not that live process. */
   const signal = (p: ServerProcess, r: StopResult, sig: 'SIGTERM' | 'SIGKILL'): boolean => {
     const identity = checkIdentity(p, procDir)
-    if (identity !== 'same') {
-      if (identity === 'changed') r.outcome = 'not the same process'
+    if (identity.kind === 'stranger' || identity.kind === 'unknown') {
+      r.outcome = identity.kind === 'stranger' ? 'not the same process' : 'unknown'
+      r.reason = identity.reason
       return false
     }
+    if (identity.kind !== 'server' && identity.kind !== 'exiting') return false
     const sent = sendSignal(p.pid, sig === 'SIGTERM' ? SIGTERM : SIGKILL)
     if (sent === 'EPERM') r.outcome = 'no permission'
     if (sent !== 'sent') return false
     r.signals.push(sig)
     return true
   }
+  /** Still there: running, or exiting but not yet a zombie. */
+  const present = (p: ServerProcess): boolean => {
+    const kind = checkIdentity(p, procDir).kind
+    return kind === 'server' || kind === 'exiting'
+  }
   const waitGone = async (ms: number): Promise<void> => {
     const deadline = Date.now() + ms
     for (;;) {
-      for (const [i, p] of pending) if (checkIdentity(p, procDir) !== 'same') pending.delete(i)
+      for (const [i, p] of pending) if (!present(p)) pending.delete(i)
       if (pending.size === 0 || Date.now() >= deadline) return
       await sleep(pollMs)
     }

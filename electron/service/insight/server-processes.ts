@@ -1,9 +1,9 @@
 // Which processes run which Swift server with which conf of a swift dir, read from /proc; and the identity
 // check made before every signal to one of them.
 //
-// Stand-in for electron/supervisor/process-table.ts (scanServerProcesses), being written by the supervisor's
-// owner: same record shape, plus `once`. When it lands, the orphan and worker modules take its records and this
-// file goes; nothing else here depends on how the scan is done.
+// Interim stand-in for electron/supervisor/process-table.ts, being written by the supervisor's owner: the same
+// names and shapes (ServerProcess, scanServerProcesses, checkIdentity and its Identity answers), so that when
+// it lands, orphans.ts imports from there instead and this file goes.
 //
 // A process is a server of this swift dir when its program is `swift-<server>` for a server swift-init knows,
 // either run by a Python interpreter (`/usr/bin/python3 /usr/bin/swift-object-server CONF …`, what the kernel
@@ -12,10 +12,11 @@
 // shell) does not count. Swift's servers call setsid() at start (utils.clean_up_daemon_hygiene), so a parent
 // leads its process group and its workers carry its pid as their pgid.
 
-import { readdirSync, readFileSync, realpathSync } from 'node:fs'
-import { basename, isAbsolute, normalize } from 'node:path'
+import { readdirSync, readFileSync } from 'node:fs'
+import { basename, isAbsolute } from 'node:path'
 import { ALL_SERVERS } from '../../supervisor/servers.js'
 import { PROC_DIR, processStat, readCmdline } from '../../supervisor/proc.js'
+import { confInside } from './swift-dir.js'
 
 export interface ServerProcess {
   pid: number
@@ -54,22 +55,6 @@ export function parseServerCmdline(cmdline: string): { server: string; confFile:
   return { server, confFile, once: argv.slice(i + 2).includes('once') }
 }
 
-/** The swift dir and, if it differs, its real path, each ending in `/`: a conf is inside when it starts with one. */
-function dirPrefixes(swiftDir: string): string[] {
-  const plain = normalize(swiftDir).replace(/\/+$/, '') + '/'
-  try {
-    const real = realpathSync(swiftDir).replace(/\/+$/, '') + '/'
-    return real === plain ? [plain] : [plain, real]
-  } catch {
-    return [plain]
-  }
-}
-
-export function confInside(confFile: string, swiftDir: string): boolean {
-  const conf = normalize(confFile)
-  return dirPrefixes(swiftDir).some((prefix) => conf.startsWith(prefix))
-}
-
 /** Field 5 of /proc/<pid>/stat; null when gone. */
 function readPgid(pid: number, procDir: string): number | null {
   try {
@@ -104,22 +89,30 @@ export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): Serve
 }
 
 export type Identity =
-  /** The very process of the record: same pid and start time, still running the same server and conf (or exiting). */
-  | 'same'
-  /** No such process any more, a zombie, or the pid now belongs to a newer process. */
-  | 'gone'
-  /** Same process but it now runs something else (it exec'd): not ours to signal. */
-  | 'changed'
+  /** The very process of the record (same pid and start time), still running that server and conf: safe to signal. */
+  | { kind: 'server' }
+  /** That process, exiting: its command line is gone, not yet a zombie. Still there: wait for it. */
+  | { kind: 'exiting' }
+  /** That process, dead and not yet reaped. */
+  | { kind: 'zombie' }
+  /** No such process, or the pid now belongs to a newer process. */
+  | { kind: 'gone' }
+  /** That process now runs something else (it exec'd), or it is pid 1 or ourselves: never signal it. */
+  | { kind: 'stranger'; reason: string }
+  /** /proc cannot say: fail closed. */
+  | { kind: 'unknown'; reason: string }
 
-/** The check before every signal: is the record's process still there and still that server? Fails closed. */
+/** The check before every signal: is the record's process still there and still that server and conf? Fails closed. */
 export function checkIdentity(p: ServerProcess, procDir = PROC_DIR): Identity {
-  if (p.pid <= 1 || p.pid === process.pid) return 'changed'
+  if (p.pid <= 1 || p.pid === process.pid) return { kind: 'stranger', reason: 'pid 1 or ourselves' }
   const stat = processStat(p.pid, procDir)
-  if (!stat || stat.state === 'Z' || stat.startTimeMs !== p.startTimeMs) return 'gone'
+  if (!stat || stat.startTimeMs !== p.startTimeMs) return { kind: 'gone' }
+  if (stat.state === 'Z') return { kind: 'zombie' }
   const cmdline = readCmdline(p.pid, procDir)
-  // An exiting process has an empty command line; pid and start time already prove it is the same one.
-  if (cmdline === '') return 'same'
-  if (cmdline === null) return 'gone'
+  if (cmdline === null) return { kind: 'unknown', reason: `${procDir}/${p.pid}/cmdline cannot be read` }
+  // Pid and start time already prove it is the same process; an exiting one has no command line left.
+  if (cmdline === '') return { kind: 'exiting' }
   const run = parseServerCmdline(cmdline)
-  return run?.server === p.server && run.confFile === p.confFile ? 'same' : 'changed'
+  if (run?.server === p.server && run.confFile === p.confFile) return { kind: 'server' }
+  return { kind: 'stranger', reason: `it now runs ${cmdline.split('\0').slice(0, 3).join(' ')}` }
 }
