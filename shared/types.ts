@@ -87,6 +87,8 @@ export interface CommandOptions {
 
 export interface CommandStarted {
   commandId: string
+  /** The instances it acts on (instance ids among the targets act on exactly that instance). */
+  instanceIds: string[]
 }
 
 export interface CommandOutput {

@@ -1,20 +1,37 @@
 // Runs swift-init commands for the panel through the same Manager the CLI uses. Commands on one server
-// queue behind each other and never interleave; commands on different servers run concurrently. What a
-// command prints streams as `commands:output`, its exit status arrives in `commands:done`.
+// queue behind each other and never interleave; commands on different servers run concurrently. A stop or
+// kill pre-empts what is queued on its servers (and cuts short a start still waiting on its daemons), so a
+// wedged command never keeps a server from being stopped. What a command prints streams as
+// `commands:output`, its exit status arrives in `commands:done`.
+//
+// Targets that are instance ids (`object-server.1`) act on exactly that instance: swift-init's own name
+// search would also take `object-server/11.conf` for `object.1` (upstream matches names ending in `1.conf`),
+// so the panel runs the server with `-c N`, the instance's config number, instead.
 
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import type { EventSink, RequestOf } from '../../shared/contract.js'
 import { commandSpec, type CommandName } from '../../shared/swift.js'
-import { Manager, type ManagerEnv } from '../supervisor/manager.js'
+import type { CommandStarted } from '../../shared/types.js'
+import { Manager, type ManagerEnv, type RunOptions } from '../supervisor/manager.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { ServiceError } from './errors.js'
+
+/** One configured instance, as the model knows it. */
+export interface ExactInstance {
+  id: string
+  server: string
+  /** 1-based config number, as swift-init's `-c N` counts it. */
+  number: number
+}
 
 /** What the queue needs from the service around it. */
 export interface CommandHost {
   /** Swift dir, run dir and PATH for the Manager. */
   env(): Pick<ManagerEnv, 'swiftDir' | 'runDir' | 'path'>
-  /** The instance ids some swift-init targets stand for, given the servers the Manager resolved them to. */
+  /** The configured instance with this id, if a target is one. */
+  instance(id: string): ExactInstance | undefined
+  /** The instance ids some swift-init targets (names, aliases, globs) stand for, given the servers they resolved to. */
   instanceIds(targets: string[], servers: string[]): string[]
   defaults(): { killWait: number; strict: boolean | null }
   emit: EventSink
@@ -25,46 +42,87 @@ export interface CommandHost {
   attached(id: string, on: boolean): void
 }
 
+/** One Manager run of a command: the targets that are not instances together, each instance on its own. */
+interface Step {
+  manager: Manager
+  /** `-c N` for an exact instance. */
+  number?: number
+  /** What it is, as the user would type it, when the command has several steps. */
+  label: string
+}
+
+interface Job {
+  servers: string[]
+  abort: AbortController
+  started: boolean
+}
+
+/** Commands that pre-empt everything queued on their servers. */
+const PRE_EMPTS: ReadonlySet<CommandName> = new Set(['stop', 'kill'])
+
 export class CommandQueue {
   /** Per server: the last command queued on it, settled or not. */
   private readonly tails = new Map<string, Promise<unknown>>()
+  /** Commands queued or running, for a stop to pre-empt. */
+  private readonly jobs = new Set<Job>()
   private readonly attachedRuns = new Map<string, { abort: AbortController; done: Promise<void> }>()
   private readonly inFlight = new Set<Promise<unknown>>()
 
   constructor(private readonly host: CommandHost) {}
 
-  run(req: RequestOf<'commands:run'>): { commandId: string } {
+  /**
+   * Queues a command. Its targets are resolved now, once: the Managers built here are the ones that run,
+   * and their servers are the queue keys. Returns its id and the instances it acts on.
+   */
+  run(req: RequestOf<'commands:run'>): CommandStarted {
     const commandId = randomUUID()
     const printed: string[] = []
-    // the targets are resolved once: the Manager built now is the one that runs, its servers are the queue keys
-    const manager = new Manager(req.targets, this.managerEnv(commandId, printed))
-    const servers = manager.servers.map((s) => s.server)
-    const ids = this.host.instanceIds(req.targets, servers)
+    const env = this.managerEnv(commandId, printed)
+    const exact = req.targets.map((t) => this.host.instance(t))
+    const others = req.targets.filter((_, i) => exact[i] === undefined)
+    const steps: Step[] = []
+    if (others.length > 0) steps.push({ manager: new Manager(others, env), label: others.join(' ') })
+    for (const e of exact)
+      if (e) steps.push({ manager: new Manager([e.server], env), number: e.number, label: `${e.server} -c ${e.number}` })
+    const servers = [...new Set(steps.flatMap((s) => s.manager.servers.map((x) => x.server)))]
+    const ids = [
+      ...new Set([
+        ...(others.length > 0 ? this.host.instanceIds(others, steps[0]?.manager.servers.map((x) => x.server) ?? []) : []),
+        ...exact.flatMap((e) => (e ? [e.id] : [])),
+      ]),
+    ]
+    if (PRE_EMPTS.has(req.command)) this.preempt(servers, req.command)
     // ending an attached run is not queued: the run holds no queue slot, so this cannot wait on itself
     const detached = commandSpec(req.command).stops ? this.detach(ids) : Promise.resolve()
+    // at the head of its servers' queues it counts as running from now: a stop right after it does not cancel it
+    const job: Job = { servers, abort: new AbortController(), started: servers.every((s) => !this.tails.has(s)) }
+    this.jobs.add(job)
+    const done = (exitCode: number) => {
+      this.jobs.delete(job)
+      this.host.emit('commands:done', { commandId, command: req.command, targets: req.targets, exitCode })
+    }
     this.track(
       this.queued(servers, async () => {
         await detached
+        if (job.abort.signal.aborted && !job.started) {
+          this.host.emit('commands:output', { commandId, lines: [`not run: ${String(job.abort.signal.reason)} came first`] })
+          return done(1)
+        }
+        job.started = true
         this.host.busy(ids, req.command)
-        let exitCode = 1
+        let exitCode = 0
         try {
-          const o = req.options ?? {}
-          const d = this.host.defaults()
-          exitCode = await manager.runCommand(req.command, {
-            verbose: o.verbose,
-            wait: o.wait,
-            once: o.once,
-            graceful: o.graceful,
-            killWait: o.killWait ?? d.killWait,
-            killAfterTimeout: o.killAfterTimeout,
-            strict: o.strict ?? d.strict,
-          })
+          for (const step of steps) {
+            if (steps.length > 1) this.host.emit('commands:output', { commandId, lines: [`# swift-init ${step.label} ${req.command}`] })
+            exitCode = Math.max(exitCode, await step.manager.runCommand(req.command, this.runOptions(req, job, step.number)))
+          }
         } catch (e) {
+          exitCode = 1
           this.host.emit('commands:output', { commandId, lines: [`ERROR: ${(e as Error).message}`] })
         } finally {
           this.host.busy(ids, null, exitCode)
         }
-        this.host.emit('commands:done', { commandId, command: req.command, targets: req.targets, exitCode })
+        done(exitCode)
         if (exitCode !== 0 && req.command !== 'status') {
           this.host.emit('notify', {
             id: randomUUID(),
@@ -76,30 +134,52 @@ export class CommandQueue {
         }
       }),
     )
-    return { commandId }
+    return { commandId, instanceIds: ids }
   }
 
-  /** Runs one instance attached (no-daemon, `target` naming just it); its console streams into its log. */
-  attach(instanceId: string, target: string, server: string): { commandId: string } {
-    if (this.attachedRuns.has(instanceId)) throw new ServiceError('busy', `${instanceId} already runs attached`)
+  private runOptions(req: RequestOf<'commands:run'>, job: Job, number: number | undefined): RunOptions {
+    const o = req.options ?? {}
+    const d = this.host.defaults()
+    return {
+      verbose: o.verbose,
+      wait: o.wait,
+      once: o.once,
+      graceful: o.graceful,
+      killWait: o.killWait ?? d.killWait,
+      killAfterTimeout: o.killAfterTimeout,
+      strict: o.strict ?? d.strict,
+      number,
+      // a stop that comes meanwhile cuts a start's wait for its daemons short
+      signal: job.abort.signal,
+    }
+  }
+
+  /** A stop or kill: what is queued on its servers will not run, and what runs stops waiting. */
+  private preempt(servers: string[], command: CommandName): void {
+    for (const job of this.jobs) {
+      if (job.servers.some((s) => servers.includes(s))) job.abort.abort(`${command} ${servers.join(' ')}`)
+    }
+  }
+
+  /** Runs one instance attached (no-daemon, `-c N` naming exactly it); its console streams into its log. */
+  attach(instance: ExactInstance): CommandStarted {
+    if (this.attachedRuns.has(instance.id)) throw new ServiceError('busy', `${instance.id} already runs attached`)
     const commandId = randomUUID()
     const abort = new AbortController()
+    const manager = new Manager([instance.server], this.managerEnv(commandId, []))
     // waits for earlier commands on the server, but holds no queue slot while it runs: a stop must reach it
-    const done = this.after([server])
+    const done = this.after([instance.server])
       .then(() => {
         if (abort.signal.aborted) {
-          this.host.emit('commands:output', { commandId, lines: [`${target} not started: a stop came first`] })
+          this.host.emit('commands:output', { commandId, lines: [`${instance.id} not started: a stop came first`] })
           return 0
         }
-        this.host.attached(instanceId, true)
-        return new Manager([target], this.managerEnv(commandId, [])).runCommand('no-daemon', {
-          signal: abort.signal,
-          killWait: this.host.defaults().killWait,
-        })
+        this.host.attached(instance.id, true)
+        return manager.runCommand('no-daemon', { signal: abort.signal, killWait: this.host.defaults().killWait, number: instance.number })
       })
       .then(
         (exitCode) => {
-          this.host.emit('commands:done', { commandId, command: 'no-daemon', targets: [target], exitCode })
+          this.host.emit('commands:done', { commandId, command: 'no-daemon', targets: [instance.id], exitCode })
           return exitCode
         },
         (e: unknown) => {
@@ -108,13 +188,13 @@ export class CommandQueue {
         },
       )
       .then((exitCode) => {
-        this.attachedRuns.delete(instanceId)
-        this.host.busy([instanceId], null, exitCode)
-        this.host.attached(instanceId, false)
+        this.attachedRuns.delete(instance.id)
+        this.host.busy([instance.id], null, exitCode)
+        this.host.attached(instance.id, false)
       })
-    this.attachedRuns.set(instanceId, { abort, done })
+    this.attachedRuns.set(instance.id, { abort, done })
     this.track(done)
-    return { commandId }
+    return { commandId, instanceIds: [instance.id] }
   }
 
   hasAttached(): boolean {

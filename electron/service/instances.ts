@@ -42,6 +42,15 @@ const LIVENESS_FRESH_MS = 1000
 /** Workers come and go rarely (a respawn): their list is re-read less often than CPU and memory. */
 const WORKERS_MAX_AGE_MS = 5900
 
+/** A configured instance: no pid file or /proc read behind it. */
+export interface Configured {
+  id: string
+  server: string
+  confFile: string
+  /** 1-based config number, as swift-init's `-c N` counts it. */
+  number: number
+}
+
 export interface ModelEnv {
   swiftDir: string
   runDir: string
@@ -156,8 +165,27 @@ export class InstanceModel {
   }
 
   /** Every configured instance: id, server, conf, config number; no pid file or /proc read (cached discovery). */
-  configured(): { id: string; server: string; confFile: string; number: number }[] {
-    return this.discover().flatMap(({ server, confFiles }) =>
+  configured(): readonly Configured[] {
+    return this.index().list
+  }
+
+  /** A configured instance by id, in O(1). */
+  configuredInstance(id: string): Configured | undefined {
+    return this.index().byId.get(id)
+  }
+
+  /** The instance a child a command spawned belongs to, by its server and conf, in O(1). */
+  instanceOfConf(server: string, confFile: string): Configured | undefined {
+    return this.index().byConf.get(`${server}\0${confFile}`)
+  }
+
+  /** configured() and its lookups, made once per discovery (a start of 500 instances looks up 500 children). */
+  private indexed: { of: unknown; list: Configured[]; byId: Map<string, Configured>; byConf: Map<string, Configured> } | null = null
+
+  private index() {
+    const servers = this.discover()
+    if (this.indexed?.of === servers) return this.indexed
+    const list = servers.flatMap(({ server, confFiles }) =>
       confFiles.map((confFile, i) => ({
         id: instanceId(server, confFile, this.env.swiftDir),
         server: server.server,
@@ -165,6 +193,13 @@ export class InstanceModel {
         number: i + 1,
       })),
     )
+    this.indexed = {
+      of: servers,
+      list,
+      byId: new Map(list.map((c) => [c.id, c])),
+      byConf: new Map(list.map((c) => [`${c.server}\0${c.confFile}`, c])),
+    }
+    return this.indexed
   }
 
   /** Every configured instance's facts (no /proc sampling): for command targeting and log routing. */

@@ -8,7 +8,7 @@ import { constants as osConstants } from 'node:os'
 import { delimiter } from 'node:path'
 import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
 import { diffSnapshots, isEmptyDelta } from '../../shared/services-delta.js'
-import type { InstanceInfo, Settings, Snapshot } from '../../shared/types.js'
+import type { CommandStarted, InstanceInfo, Settings, Snapshot } from '../../shared/types.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { CommandQueue } from './command-queue.js'
 import { ServiceError } from './errors.js'
@@ -63,6 +63,7 @@ export class SupervisorService {
     })
     this.queue = new CommandQueue({
       env: () => this.modelEnv(),
+      instance: (id) => this.model.configuredInstance(id),
       instanceIds: (targets, servers) => this.instanceIds(targets, servers),
       defaults: () => ({ killWait: this.settings.get().killWait, strict: this.settings.get().strict }),
       emit: (channel, payload) => this.emit(channel, payload),
@@ -188,28 +189,25 @@ export class SupervisorService {
 
   // ---- commands -------------------------------------------------------------------------------------
 
-  /** The instance ids a command's targets name: `object-server.2` itself, or every instance of a server, alias or glob. */
+  /** The instance ids that targets other than instance ids (server names, aliases, globs) name: every instance of their servers. */
   private instanceIds(targets: string[], servers: string[]): string[] {
-    const configured = this.model.configured()
-    const exact = new Set(targets.filter((t) => configured.some((c) => c.id === t)))
-    const ids = configured
-      .filter((c) => exact.has(c.id) || (servers.includes(c.server) && !targets.some((t) => t.startsWith(`${c.server}.`))))
+    return this.model
+      .configured()
+      .filter((c) => servers.includes(c.server) && !targets.some((t) => t.startsWith(`${c.server}.`)))
       .map((c) => c.id)
-    return [...new Set([...ids, ...exact])]
   }
 
-  runCommand(req: Parameters<Handlers['commands:run']>[0]): { commandId: string } {
+  runCommand(req: Parameters<Handlers['commands:run']>[0]): CommandStarted {
     return this.queue.run(req)
   }
 
-  attach(instanceId: string): { commandId: string } {
-    const instance = this.requireInstance(instanceId)
-    return this.queue.attach(instanceId, instanceId.includes('.') ? instanceId : instance.server, instance.server)
+  attach(instanceId: string): CommandStarted {
+    return this.queue.attach(this.requireInstance(instanceId))
   }
 
   /** A child a command spawned: its output goes to its instance's log, its exit status to the instance. */
   private capture(child: ChildProcess, info: SpawnInfo): void {
-    const id = this.model.configured().find((c) => c.confFile === info.confFile && c.server === info.server)?.id ?? info.server
+    const id = this.model.instanceOfConf(info.server, info.confFile)?.id ?? info.server
     // the panel started it, so it sees it end: the truest "last exit" there is
     child.once('exit', (code, signal) => this.model.setProcessExit(id, code ?? -(signal ? osConstants.signals[signal] : 1)))
     this.logs.capture(child, id, info.attached)
@@ -274,7 +272,7 @@ export class SupervisorService {
   }
 
   private requireInstance(instanceId: string) {
-    const instance = this.model.configured().find((c) => c.id === instanceId)
+    const instance = this.model.configuredInstance(instanceId)
     if (!instance) throw new ServiceError('not-found', `no instance ${instanceId}`)
     return instance
   }

@@ -30,7 +30,7 @@ describe('commands store', () => {
   })
 
   it('keeps output and the end of a command that came before the answer to its request', async () => {
-    let answer!: (v: { ok: true; value: { commandId: string } }) => void
+    let answer!: (v: { ok: true; value: { commandId: string; instanceIds: string[] } }) => void
     const { fake } = setup({ 'commands:run': () => new Promise((r) => (answer = r)) })
     const commands = useCommandsStore()
     commands.listen()
@@ -38,7 +38,7 @@ describe('commands store', () => {
     fake.emit('commands:output', { commandId: 'fast', lines: ['Signal proxy-server  pid: 42  signal: 15'] })
     fake.emit('commands:done', { commandId: 'fast', command: 'stop', targets: ['proxy-server'], exitCode: 0 })
     expect(commands.runs).toHaveLength(1)
-    answer({ ok: true, value: { commandId: 'fast' } })
+    answer({ ok: true, value: { commandId: 'fast', instanceIds: ['proxy-server'] } })
     await started
     expect(commands.runs).toHaveLength(1)
     expect(commands.runs[0]).toMatchObject({ commandId: 'fast', lines: ['Signal proxy-server  pid: 42  signal: 15'], exitCode: 0 })

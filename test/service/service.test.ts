@@ -106,9 +106,10 @@ describe('SupervisorService', () => {
   })
 
   it('queues commands on the same server: they never interleave', async () => {
-    const { service, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nterm_delay = 0.3\n' })
-    const ids = ['start', 'stop', 'start', 'stop'].map(
-      (command) => service.runCommand({ command: command as 'start' | 'stop', targets: ['proxy'] }).commandId,
+    const { service, events } = await setup({ ...SAIO_CONFS, 'proxy-server.conf': '[standin]\nhup_delay = 0.3\n' })
+    // (not stop or kill: those pre-empt what is queued, see exact-targets.test.ts)
+    const ids = ['start', 'shutdown', 'start', 'shutdown'].map(
+      (command) => service.runCommand({ command: command as 'start' | 'shutdown', targets: ['proxy'] }).commandId,
     )
     await waitFor(() => ids.every((id) => done(events, id)), 30_000, 'four queued commands')
     // (done events travel on their own channel, batched separately: compare output lines only)
