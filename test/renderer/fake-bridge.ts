@@ -8,8 +8,8 @@ export type Answers = { [C in RequestChannel]?: Answer<C> }
 let commandIds = 0
 /** What the service would answer when a test does not say. */
 const DEFAULTS: Answers = {
-  'commands:run': () => ({ ok: true, value: { commandId: `c${++commandIds}` } }),
-  'instances:attach': () => ({ ok: true, value: { commandId: `c${++commandIds}` } }),
+  'commands:run': ({ targets }) => ({ ok: true, value: { commandId: `c${++commandIds}`, instanceIds: targets } }),
+  'instances:attach': ({ instanceId }) => ({ ok: true, value: { commandId: `c${++commandIds}`, instanceIds: [instanceId] } }),
   'logs:get': { lines: [], dropped: 0 },
   'logs:sources': [],
   'logs:clear': null,
