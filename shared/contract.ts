@@ -147,8 +147,10 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorData }
 export interface Bridge {
   invoke<C extends RequestChannel>(channel: C, payload: RequestOf<C>): Promise<Result<ResponseOf<C>>>
   on<E extends EventChannel>(channel: E, listener: (payload: EventOf<E>) => void): () => void
-  /** The link to the service as it changes, on transports that can lose it; returns the unsubscribe. */
+  /** The link to the service as it changes (the current status at once), on transports that can lose it. */
   onLink?(listener: (status: LinkStatus) => void): () => void
+  /** While the link is closed: try again now rather than at the next retry. */
+  reconnect?(): void
 }
 
 /** Whether the renderer reaches the service: `connecting` until the first contact, `closed` while lost. */
@@ -183,11 +185,12 @@ export interface WireResponse {
 /** Host → client: an event. */
 export type WireEvent = { [E in EventChannel]: { event: E; payload: EventOf<E> } }[EventChannel]
 /**
- * Host → client: it fell behind (stopped reading) and was sent less meanwhile: these many log lines and
- * command output lines were skipped. Snapshots were coalesced to the latest; every other event still follows.
+ * Host → client: it fell behind (stopped reading) and was sent less meanwhile: these many log lines,
+ * command output lines and `services:changed` events were skipped (it reads the instances and the logs
+ * again); every other event follows the marker.
  */
 export interface WireDropped {
-  dropped: { logLines: number; outputLines: number }
+  dropped: { logLines: number; outputLines: number; changes: number }
 }
 export type WireMessage = WireResponse | WireEvent | WireDropped
 

@@ -1,10 +1,10 @@
 // What one browser client is sent, bounded: a client that stops reading (a frozen tab, a stalled SSH
 // tunnel) must not make the service buffer events for it without end. While its socket holds more than
-// `behindBytes` unsent, it is behind: snapshots coalesce to the latest, log lines and command output are
-// counted instead of sent, and the rare events (a command done, a notification) are kept. Once it has read
-// down to `caughtUpBytes`, it gets a `dropped` marker with those counts, the latest snapshot and the kept
-// events. A client behind for `maxBehindMs`, or with `maxQueuedBytes` unsent, is closed: it reconnects and
-// reads everything afresh.
+// `behindBytes` unsent, it is behind: changes of the instances, log lines and command output are counted
+// instead of sent, and the rare events (a command done, a notification) are kept. Once it has read down to
+// `caughtUpBytes`, it gets a `dropped` marker with those counts (it reads the instances and the logs again
+// from the service) and the kept events. A client behind for `maxBehindMs`, or with `maxQueuedBytes`
+// unsent, is closed: it reconnects and reads everything afresh.
 
 import type { EventChannel, WireDropped } from '../../shared/contract.js'
 
@@ -42,7 +42,7 @@ export class ClientFeed {
   private behindSince: number | null = null
   private logLines = 0
   private outputLines = 0
-  private snapshot: Buffer | null = null
+  private changes = 0
   private kept: Buffer[] = []
   private timer: NodeJS.Timeout | null = null
   private closed = false
@@ -61,7 +61,7 @@ export class ClientFeed {
     this.fallBehind()
     switch (channel) {
       case 'services:changed':
-        this.snapshot = frame
+        this.changes++
         return
       case 'logs:lines':
         this.logLines += lines
@@ -89,7 +89,6 @@ export class ClientFeed {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.kept = []
-    this.snapshot = null
   }
 
   private fallBehind(): void {
@@ -111,14 +110,12 @@ export class ClientFeed {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     this.behindSince = null
-    if (this.logLines || this.outputLines) {
-      const marker: WireDropped = { dropped: { logLines: this.logLines, outputLines: this.outputLines } }
+    if (this.logLines || this.outputLines || this.changes) {
+      const marker: WireDropped = { dropped: { logLines: this.logLines, outputLines: this.outputLines, changes: this.changes } }
       this.socket.send(Buffer.from(JSON.stringify(marker)), TEXT)
     }
-    if (this.snapshot) this.socket.send(this.snapshot, TEXT)
     for (const frame of this.kept) this.socket.send(frame, TEXT)
-    this.logLines = this.outputLines = 0
-    this.snapshot = null
+    this.logLines = this.outputLines = this.changes = 0
     this.kept = []
   }
 
