@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { electronBinary, NO_ELECTRON } from './shell/electron-binary.js'
+import { electronBinary, NO_ELECTRON } from './main/electron-binary.js'
 
 // out/node/electron/launch.js → the checkout
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')

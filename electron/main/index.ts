@@ -1,80 +1,76 @@
-// The thin Electron shell: window, IPC wiring, tray, notifications, lifecycle. All behaviour lives in
-// the Electron-free service (electron/service) and shell models (electron/shell).
+// The thin Electron shell: lifecycle, session policy, and the window, IPC, tray and notifications, each
+// in a file of its own. All behaviour lives in the Electron-free service (electron/service), kept running
+// by service-keeper.ts.
 
 import {
   app,
-  BrowserWindow,
   dialog,
-  ipcMain,
   Menu,
-  nativeImage,
+  nativeTheme,
   Notification,
-  screen,
   session,
   Tray,
   type IpcMainInvokeEvent,
   type MenuItemConstructorOptions,
 } from 'electron'
 import { dirname, join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
-import { REQUEST_CHANNELS } from '../../shared/contract.js'
-import type { PanelNotification, Snapshot } from '../../shared/types.js'
+import { fileURLToPath } from 'node:url'
+import type { PanelNotification } from '../../shared/types.js'
 import { CSP } from '../service/csp.js'
-import { createDispatcher } from '../service/dispatcher.js'
 import { SupervisorService } from '../service/service.js'
-import { desktopNotification } from '../shell/notifications.js'
-import { dotPng, TRAY_COLOURS } from '../shell/png.js'
-import { senderAllowed, trayMenu, trayState, type MenuItem } from '../shell/tray-model.js'
-import { loadWindowState, MIN_HEIGHT, MIN_WIDTH, saveWindowState } from '../shell/window-state.js'
+import { wireIpc } from './ipc.js'
+import { desktopNotification } from './notifications.js'
+import { registerAppScheme, rendererUrl, serveRenderer } from './renderer-protocol.js'
+import { senderAllowed } from './sender-check.js'
+import { ServiceKeeper } from './service-keeper.js'
+import { trayIcon } from './tray-icon.js'
+import { trayLook, trayMenu, type MenuItem } from './tray-model.js'
+import { createWindow, lockDown } from './window.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
-// electron-vite's dev server in development, else the built page next to this bundle
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(HERE, '../renderer/index.html')).toString()
+
+// before the app is ready, as Electron requires
+registerAppScheme()
 
 if (app.requestSingleInstanceLock()) run()
 // else another panel runs: it shows its window (second-instance) and this one leaves
 else app.exit(0)
 
 function run(): void {
-  let win: BrowserWindow | null = null
+  let win: ReturnType<typeof createWindow> | null = null
   let tray: Tray | null = null
   let trayKey = ''
   let quitting = false
-  const service = new SupervisorService({
-    settingsPath: join(app.getPath('userData'), 'settings.json'),
-    version: app.getVersion(),
-    transport: 'electron',
+  const page = rendererUrl(app.isPackaged)
+  if (page.warning) console.warn(page.warning)
+  const allow = (event: IpcMainInvokeEvent | undefined) => senderAllowed(event?.senderFrame?.url, page.url)
+  const keeper = new ServiceKeeper<SupervisorService, IpcMainInvokeEvent>({
+    create: () =>
+      new SupervisorService({
+        settingsPath: join(app.getPath('userData'), 'settings.json'),
+        version: app.getVersion(),
+        transport: 'electron',
+      }),
+    allow,
+    log: (line) => console.error(line),
   })
-  const windowFile = join(app.getPath('userData'), 'window.json')
+  // an error thrown in the main process is the service's (the shell is thin): the window says so, and the
+  // keeper starts a new service, rather than Electron's dialog over a panel that no longer works
+  process.on('uncaughtException', (e) => keeper.fail(e))
+  process.on('unhandledRejection', (e) => keeper.fail(e))
 
   const showWindow = () => {
-    if (!win) return createWindow()
+    if (!win) {
+      win = createWindow({
+        stateFile: join(app.getPath('userData'), 'window.json'),
+        preload: join(HERE, '../preload/index.cjs'),
+        url: page.url,
+      })
+      win.on('closed', () => (win = null))
+      return
+    }
     win.show()
     win.focus()
-  }
-
-  function createWindow(): void {
-    const state = loadWindowState(
-      windowFile,
-      screen.getAllDisplays().map((d) => d.workArea),
-    )
-    const w = new BrowserWindow({
-      width: state.width,
-      height: state.height,
-      x: state.x,
-      y: state.y,
-      minWidth: MIN_WIDTH,
-      minHeight: MIN_HEIGHT,
-      title: 'Swift Panel',
-      webPreferences: { preload: join(HERE, '../preload/index.cjs'), contextIsolation: true, sandbox: true, nodeIntegration: false },
-    })
-    win = w
-    if (state.maximized) w.maximize()
-    w.webContents.on('will-navigate', (e) => e.preventDefault())
-    w.webContents.setWindowOpenHandler(() => ({ action: 'deny' }))
-    w.on('close', () => saveWindowState(windowFile, w.getNormalBounds(), w.isMaximized()))
-    w.on('closed', () => (win = null))
-    void w.loadURL(rendererUrl)
   }
 
   function toMenu(items: MenuItem[]): MenuItemConstructorOptions[] {
@@ -89,21 +85,29 @@ function run(): void {
         case 'submenu':
           return { label: item.label, submenu: toMenu(item.items) }
         case 'action':
-          return { label: item.label, click: () => service.runCommand({ command: item.command, targets: item.targets }) }
+          return {
+            label: item.label,
+            enabled: keeper.current !== null,
+            click: () => keeper.current?.runCommand({ command: item.command, targets: item.targets }),
+          }
       }
     })
   }
 
-  function updateTray(snap: Snapshot): void {
+  function updateTray(): void {
+    const service = keeper.current
     if (!tray) return
-    const state = trayState(snap.instances)
-    const tip = `Swift Panel: ${snap.instances.filter((i) => i.state === 'running').length} running`
-    const items = trayMenu(snap.instances)
+    const instances = service?.current().instances ?? []
+    // no service: the same red as a crash, and no commands to offer
+    const { level, tip } = service
+      ? trayLook(instances)
+      : { level: 'crash' as const, tip: 'Swift Panel: its service stopped; restarting it' }
+    const items = trayMenu(instances)
     // snapshots also come for CPU and memory alone: rebuild (and close an open menu) only on a visible change
-    const key = JSON.stringify([state, tip, items])
+    const key = JSON.stringify([level, tip, items, service !== null])
     if (key === trayKey) return
     trayKey = key
-    tray.setImage(nativeImage.createFromBuffer(dotPng(16, TRAY_COLOURS[state])))
+    tray.setImage(trayIcon(level))
     tray.setToolTip(tip)
     const menu = Menu.buildFromTemplate(toMenu(items))
     tray.setContextMenu(menu)
@@ -120,27 +124,39 @@ function run(): void {
     if (quitting) return
     quitting = true
     // attached children stop with us; daemonised servers keep running and are found again next start
-    await service.dispose()
+    await keeper.dispose()
     app.exit(0)
   }
 
+  app.on('web-contents-created', (_e, contents) => lockDown(contents))
+
   void app.whenReady().then(async () => {
-    session.defaultSession.webRequest.onHeadersReceived((details, callback) =>
+    const s = session.defaultSession
+    // the dev server's pages get the CSP as a header too (app:// answers carry it themselves)
+    s.webRequest.onHeadersReceived((details, callback) =>
       callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
     )
-    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-    const dispatch = createDispatcher<IpcMainInvokeEvent>(service.handlers, (event) => senderAllowed(event?.senderFrame?.url, rendererUrl))
-    for (const channel of REQUEST_CHANNELS) ipcMain.handle(channel, (event, payload) => dispatch(channel, payload, event))
-    service.subscribe((channel, payload) => {
-      if (win && !win.isDestroyed()) win.webContents.send(channel, payload)
-      if (channel === 'services:changed') updateTray(service.current())
+    // the panel needs no camera, notifications permission, geolocation, HID, USB or serial: deny them all
+    s.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    s.setPermissionCheckHandler(() => false)
+    s.setDevicePermissionHandler(() => false)
+    serveRenderer(join(HERE, '../renderer'))
+    wireIpc(keeper, allow, () => win)
+    keeper.subscribe((channel, payload) => {
+      if (channel === 'services:changed') updateTray()
       if (channel === 'notify') notify(payload as PanelNotification)
     })
-    await service.start()
-    tray = new Tray(nativeImage.createFromBuffer(dotPng(16, TRAY_COLOURS.idle)))
+    keeper.onLink(() => updateTray())
+    // the icons come in the desktop theme's shade of each colour
+    nativeTheme.on('updated', () => {
+      trayKey = ''
+      updateTray()
+    })
+    await keeper.start()
+    tray = new Tray(trayIcon('idle'))
     tray.on('click', showWindow)
-    updateTray(service.refresh())
-    createWindow()
+    updateTray()
+    showWindow()
   })
 
   app.on('second-instance', showWindow)
@@ -150,7 +166,7 @@ function run(): void {
   app.on('before-quit', (e) => {
     if (quitting) return
     e.preventDefault()
-    if (service.hasAttached()) {
+    if (keeper.current?.hasAttached()) {
       const answer = dialog.showMessageBoxSync({
         type: 'question',
         buttons: ['Stop them and quit', 'Cancel'],

@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { _electron as electron, expect, test } from '@playwright/test'
-import { electronBinary, NO_ELECTRON } from '../../electron/shell/electron-binary.js'
+import { electronBinary, NO_ELECTRON } from '../../electron/main/electron-binary.js'
 import { cleanup, makeFixture, MAIN, SAIO_CONFS } from '../helpers/fixture.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PanelNotification } from '../../shared/types.js'
-import { electronBinary } from '../../electron/shell/electron-binary.js'
-import { desktopNotification } from '../../electron/shell/notifications.js'
-import { DEFAULT_WINDOW, loadWindowState, restoreWindowState, saveWindowState } from '../../electron/shell/window-state.js'
+import { electronBinary } from '../../electron/main/electron-binary.js'
+import { desktopNotification } from '../../electron/main/notifications.js'
+import { DEFAULT_WINDOW, loadWindowState, restoreWindowState, saveWindowState } from '../../electron/main/window-state.js'
 
 let dir = ''
 afterEach(() => rmSync(dir, { recursive: true, force: true }))
@@ -40,6 +40,33 @@ describe('window state', () => {
     expect(restoreWindowState({ width: 10, height: 10 }, [screen])).toEqual({ width: 640, height: 400, maximized: false })
     for (const junk of [undefined, null, 'big', { width: 'wide', height: 3 }, { width: Infinity, height: 600 }])
       expect(restoreWindowState(junk, [screen])).toEqual(DEFAULT_WINDOW)
+  })
+
+  it('takes from window.json only numbers that fit a display, never other keys', () => {
+    const planted = {
+      x: 0,
+      y: 0,
+      width: 1e12,
+      height: 2e12,
+      maximized: 'yes',
+      webPreferences: { nodeIntegration: true, sandbox: false },
+      frame: false,
+      alwaysOnTop: true,
+    }
+    expect(restoreWindowState(planted, [screen])).toEqual({ x: 0, y: 0, width: 1920, height: 1080, maximized: false })
+    for (const junk of [{ width: 800, height: Number.NaN }, { width: '800', height: 600 }, { width: -1e308 * 10, height: 600 }, [800, 600]])
+      expect(restoreWindowState(junk, [screen])).toEqual(DEFAULT_WINDOW)
+    // a place off every display, or given as text, is dropped and left to the window manager
+    expect(restoreWindowState({ x: -5000, y: 99999, width: 800, height: 600 }, [screen])).toEqual({
+      width: 800,
+      height: 600,
+      maximized: false,
+    })
+    expect(restoreWindowState({ x: '10', y: '10', width: 800, height: 600 }, [screen])).toEqual({
+      width: 800,
+      height: 600,
+      maximized: false,
+    })
   })
 
   it('round-trips through its file; a broken file gives the default', () => {

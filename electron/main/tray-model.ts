@@ -1,17 +1,14 @@
-// What the tray shows, as plain data: its colour from the instances' states, and its menu. The Electron
-// shell turns this into a Tray and a Menu; tests check it without Electron.
+// What the tray shows, as plain data: its colour and tooltip from the instances, and its menu. tray-icon.ts
+// and index.ts turn this into a Tray and a Menu; tests check it without Electron.
 
+import { summarize, type HealthLevel } from '../../shared/cluster-summary.js'
 import type { CommandName } from '../../shared/swift.js'
 import type { InstanceInfo } from '../../shared/types.js'
 
-export type TrayState = 'up' | 'partial' | 'crash' | 'idle'
-
-export function trayState(instances: InstanceInfo[]): TrayState {
-  const configured = instances.filter((i) => i.state !== 'unconfigured')
-  if (configured.some((i) => i.state === 'crashed')) return 'crash'
-  const running = configured.filter((i) => i.state === 'running').length
-  if (running === 0) return 'idle'
-  return running === configured.length ? 'up' : 'partial'
+/** The tray's colour (its icon's level) and tooltip: the panel's overall health badge, by the same rule. */
+export function trayLook(instances: readonly InstanceInfo[]): { level: HealthLevel; tip: string } {
+  const summary = summarize(instances)
+  return { level: summary.level, tip: `Swift Panel: ${summary.text}` }
 }
 
 export type MenuItem =
@@ -38,7 +35,7 @@ export function trayMenu(instances: InstanceInfo[]): MenuItem[] {
       label: `${s} (${running(s)}/${total(s)})`,
       items: (['start', 'stop', 'restart', 'reload'] as const).map((c) => ({
         kind: 'action',
-        label: c[0]!.toUpperCase() + c.slice(1),
+        label: c.charAt(0).toUpperCase() + c.slice(1),
         command: c,
         targets: [s],
       })),
@@ -46,16 +43,4 @@ export function trayMenu(instances: InstanceInfo[]): MenuItem[] {
     { kind: 'separator' },
     { kind: 'quit', label: 'Quit' },
   ]
-}
-
-/** Only our own page may call the IPC handlers. */
-export function senderAllowed(frameUrl: string | undefined, rendererUrl: string): boolean {
-  if (!frameUrl) return false
-  try {
-    const a = new URL(frameUrl)
-    const b = new URL(rendererUrl)
-    return a.protocol === b.protocol && a.host === b.host && a.pathname === b.pathname
-  } catch {
-    return false
-  }
 }
