@@ -1,4 +1,6 @@
-// `npm start` after the build: run the desktop app, or say in one line why not and what to use instead.
+// `npm start`: run the desktop app, or say in one line why not and what to use instead. `--check` only
+// looks for the Electron binary: `npm start` runs it before building the app, so a machine without the
+// binary hears so at once, not after the build.
 
 import { spawn } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
@@ -12,6 +14,8 @@ if (!binary) {
   console.error(NO_ELECTRON)
   process.exit(1)
 }
-const child = spawn(binary, [ROOT, ...process.argv.slice(2)], { stdio: 'inherit' })
+const args = process.argv.slice(2)
+if (args[0] === '--check') process.exit(0)
+const child = spawn(binary, [ROOT, ...args], { stdio: 'inherit' })
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)))
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig))

@@ -5,7 +5,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 
 export const NO_ELECTRON =
-  'The Electron binary is not installed here (node_modules/electron has no dist/; it downloads from GitHub): `npm run serve` gives the same panel in a browser.'
+  'The Electron binary is not installed here (node_modules/electron has no dist/; it downloads from GitHub). ' +
+  'The same panel runs in a browser: `npm run build`, then `npm run serve -- --swift-dir D --run-dir R` ' +
+  '(D: your swift dir, e.g. /etc/swift; R: its run dir, e.g. /var/run/swift), and open the URL it prints.'
 
 /** The binary under `root`'s node_modules (or ELECTRON_OVERRIDE_DIST_PATH, as electron's own lookup honours), or null. */
 export function electronBinary(root: string, env: NodeJS.ProcessEnv = process.env): string | null {
