@@ -5,7 +5,12 @@
 import type { ServicesDelta } from './services-delta.js'
 import type {
   AppInfo,
+  ConfApplyAll,
   ConfEdit,
+  ConfEditAll,
+  OrphanStopResult,
+  ReconDetails,
+  TraceInfo,
   CommandDone,
   CommandOutput,
   CommandStarted,
@@ -61,6 +66,7 @@ const settings = refine(
     refreshIntervalMs: int(100, 60_000),
     logBufferLines: int(100, 1_000_000),
     syslogReceiverPort: int(0, 65535),
+    probeTimeoutMs: int(100, 10_000),
     theme: oneOf(['system', 'light', 'dark'] as const),
   }),
   (s) => {
@@ -92,6 +98,10 @@ export const requests = {
   ),
   /** Run one instance attached (no-daemon), its console streamed as log lines. */
   'instances:attach': request<{ instanceId: string }, CommandStarted>(object({ instanceId })),
+  /** A storage server's recon answers (async pendings, quarantined, disk usage, ring md5 agreement): on demand, at most every 10 s. */
+  'instances:recon': request<{ instanceId: string }, ReconDetails>(object({ instanceId })),
+  /** "Stop orphans of <id>": SIGTERM, then SIGKILL after the kill wait, to the orphans last found; the identity check before every signal. */
+  'instances:stop-orphans': request<{ instanceId: string }, OrphanStopResult[]>(object({ instanceId })),
   /** Buffered log lines of one or more instances (merged by time). */
   'logs:get': request<{ instanceIds: string[]; afterSeq?: number; limit?: number }, LogPage>(
     object({ instanceIds: array(instanceId, 512), afterSeq: int(0, Number.MAX_SAFE_INTEGER), limit: int(1, 1_000_000) }, [
@@ -108,6 +118,14 @@ export const requests = {
   'logs:conf-apply': request<{ instanceId: string; originalHash: string }, { file: string; backup: string }>(
     object({ instanceId, originalHash: str(/^[0-9a-f]{16,128}$/, 128) }),
   ),
+  /** "Send all logs here": one edit per conf file of the profile that does not send its logs to the receiver yet (nothing is written). */
+  'logs:conf-edit-all': request<undefined, ConfEditAll>(none),
+  /** Writes those edits (each refused if its file changed since); then the servers to restart so they take effect. */
+  'logs:conf-apply-all': request<{ edits: { file: string; originalHash: string }[] }, ConfApplyAll>(
+    object({ edits: array(object({ file: absPath, originalHash: str(/^[0-9a-f]{16,128}$/, 128) }), 1024) }),
+  ),
+  /** Every buffered line holding a transaction id (`tx…`), from every instance, in time order. */
+  'logs:trace': request<{ txnId: string }, TraceInfo>(object({ txnId: str(/^tx[0-9a-f]{21}-[0-9a-f]{10}[\w%.~-]{0,160}$/, 200) })),
   'settings:get': request<undefined, Settings>(none),
   'settings:set': request<Settings, Settings>(settings),
   'settings:check-path': request<{ path: string; kind: 'swift-dir' | 'run-dir' | 'log-file' }, PathCheck>(

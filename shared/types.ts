@@ -28,13 +28,100 @@ export interface InstanceInfo {
   startedAt: number | null
   cpuPercent: number | null
   rssBytes: number | null
-  workers: number[]
+  /** Its worker processes (children), with their uptime; during a reload the old generation too, until it exits. */
+  workers: WorkerInfo[]
   /** How it last ended, as far as the panel knows. */
   lastExit: LastExit | null
   /** Running attached (no-daemon) under the service, output streamed live. */
   attached: boolean
   /** The command acting on this instance right now, if any. */
   busy: CommandName | null
+  /** WSGI servers: the TCP ports it listens on, read from its conf as Swift reads them (empty for daemons). */
+  ports: number[]
+  /** Why no port is known, in words (e.g. bind_port is not set, so the server refuses to start); null otherwise. */
+  portNote: string | null
+  /** Whether it answers (WSGI servers that run); null where no port applies. */
+  health: HealthInfo | null
+  /** Background daemons: their last pass, from Swift's recon cache; null where the daemon keeps none. */
+  lastPass: LastPass | null
+  /** Processes running this instance's server and conf that no pid file names (workers of a killed parent, a hand start). */
+  orphans: OrphanInfo[]
+}
+
+export interface WorkerInfo {
+  pid: number
+  /** Epoch ms. */
+  startedAt: number
+  /** current: serving; old: the previous generation after a reload, finishing its requests. */
+  generation: 'current' | 'old'
+}
+
+export type HealthWord = 'healthy' | 'unhealthy' | 'not listening' | 'disabled'
+
+export interface HealthInfo {
+  word: HealthWord
+  /** What the word rests on, in words: `GET /healthcheck: 200 OK`, `no answer in 1 s on port 6010`… */
+  detail: string
+  /** Epoch ms of the probe. */
+  checkedAt: number
+}
+
+export interface LastPass {
+  /** When the last pass ended, epoch ms; null while none has finished. */
+  at: number | null
+  /** recorded: the daemon's own time; observed: when the panel saw its figures change. */
+  source: 'recorded' | 'observed' | null
+  durationSec: number | null
+  /** The pass's other figures by name (successes, failures, objects expired…). */
+  counts: Record<string, number>
+  /** Why it cannot be read, when it cannot. */
+  error: string | null
+}
+
+export interface OrphanInfo {
+  pid: number
+  /** server: a parent nobody's pid file names; worker: a child whose parent is gone or untracked. */
+  role: 'server' | 'worker'
+  /** WSGI: whether it still holds a listening socket (serves requests); null for daemons or when unknown. */
+  listening: boolean | null
+  /** Epoch ms. */
+  startedAt: number
+}
+
+/** One instance's recon answers (storage servers with the recon filter), read on demand, at most every 10 s. */
+export interface ReconDetails {
+  instanceId: string
+  fetchedAt: number
+  async: ReconPart<{ asyncPending: number | null; asyncPendingLastAt: number | null }>
+  quarantined: ReconPart<{ objects: number; containers: number; accounts: number; policies: Record<string, number> }>
+  diskUsage: ReconPart<{ device: string; mounted: boolean | string; size: number | null; used: number | null; avail: number | null }[]>
+  rings: ReconPart<{ ring: string; serverMd5: string | null; localMd5: string | null; agrees: boolean }[]>
+}
+export type ReconPart<T> = { ok: true; value: T } | { ok: false; error: string }
+
+/** What "Stop orphans of <id>" did to each process. */
+export interface OrphanStopResult {
+  pid: number
+  /** terminated, killed, gone, not the same process, unknown, no permission, survived. */
+  outcome: string
+  signals: string[]
+  reason: string | null
+}
+
+/** Every buffered line with one transaction id, from every instance, in time order. */
+export interface TraceInfo {
+  txnId: string
+  /** When the proxy stamped it, epoch ms; null for an id of another shape. */
+  stampedAt: number | null
+  lines: TraceLineInfo[]
+}
+
+export interface TraceLineInfo {
+  instanceId: string
+  ts: number
+  text: string
+  /** From an access line: the request's method, path, status and time taken (seconds). */
+  access: { kind: 'proxy' | 'storage'; method: string; path: string; status: number; requestTimeSec: number; source: string | null } | null
 }
 
 export interface LastExit {
@@ -54,6 +141,8 @@ export type ProblemCode =
   | 'run-dir-missing'
   | 'swift-dir-permission'
   | 'settings-unreadable'
+  | 'orphans'
+  | 'silent-log-target'
   | 'settings-invalid'
 
 export interface Problem {
@@ -151,6 +240,23 @@ export interface ConfEdit {
   takesEffect: boolean
 }
 
+/** "Send all logs here": the edits, one per conf file, shown together before anything is written. */
+export interface ConfEditAll {
+  edits: (ConfEdit & { instanceIds: string[] })[]
+  /** Instances whose conf already sends their logs to the receiver. */
+  already: string[]
+  /** Instances no edit can send there (a section overrides [DEFAULT], an unreadable conf), with why. */
+  cannot: { instanceId: string; why: string }[]
+}
+
+/** What applying them did, and what to restart so the servers read their confs again. */
+export interface ConfApplyAll {
+  applied: { file: string; backup: string }[]
+  failed: { file: string; error: string }[]
+  /** Commands to run: main servers reload gracefully (swift-init reload), the background daemons restart. */
+  restart: { command: 'reload' | 'restart'; targets: string[] }[]
+}
+
 export interface Profile {
   name: string
   swiftDir: string
@@ -171,6 +277,8 @@ export interface Settings {
   logBufferLines: number
   /** UDP port of the built-in syslog receiver on 127.0.0.1; 0 disables it. */
   syslogReceiverPort: number
+  /** How long a health probe waits for an answer, ms (default 1000). */
+  probeTimeoutMs: number
   theme: 'system' | 'light' | 'dark'
 }
 

@@ -3,12 +3,13 @@
 
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs'
 import { commandSpec, groupOf, type CommandName } from '../../shared/swift.js'
-import type { InstanceInfo, InstanceState, LastExit, Problem, Snapshot } from '../../shared/types.js'
+import type { InstanceInfo, InstanceState, LastExit, Problem, Snapshot, WorkerInfo } from '../../shared/types.js'
 import { inspectConf, instanceId, type InstanceFacts } from '../supervisor/inspect.js'
 import { sendSignal, SIG_DFL } from '../supervisor/signals.js'
-import { childPids, CLOCK_TICKS, processStat } from '../supervisor/proc.js'
+import { CLOCK_TICKS, processStat } from '../supervisor/proc.js'
 import { Server, type ManagerEnv } from '../supervisor/server.js'
 import { ALL_SERVERS, findExecutable, MAIN_SERVERS } from '../supervisor/servers.js'
+import type { InsightHub, InsightInstance } from './insight-hub.js'
 import { isAlive } from './liveness.js'
 
 interface Memory {
@@ -28,7 +29,7 @@ interface Memory {
     startedAt: number
     rssBytes: number
     cpuPercent: number | null
-    workers: number[]
+    workers: WorkerInfo[]
     workersAt: number
   }
 }
@@ -51,6 +52,12 @@ export interface Configured {
   number: number
 }
 
+/** A model without insight (tests of the process side alone). */
+const NO_INSIGHT: Pick<InsightHub, 'about' | 'workers'> = {
+  about: () => ({ ports: [], portNote: null, health: null, lastPass: null, orphans: [] }),
+  workers: () => [],
+}
+
 export interface ModelEnv {
   swiftDir: string
   runDir: string
@@ -64,11 +71,27 @@ export class InstanceModel {
   /** What the last sweep (or read) said of a pid: alive, or gone / a zombie. */
   private liveness = new Map<number, { alive: boolean; at: number }>()
 
-  /** `watched(id)`: whether a client shows the instance now (its CPU and memory are worth re-reading). */
+  /**
+   * `watched(id)`: whether a client shows the instance now (its CPU, memory and workers are worth re-reading).
+   * `insight`: what the model shows beyond processes (ports, health, last pass, orphans, worker generations).
+   */
   constructor(
     private env: ModelEnv,
     private readonly watched: (id: string) => boolean = () => true,
+    private readonly insight: Pick<InsightHub, 'about' | 'workers'> = NO_INSIGHT,
   ) {}
+
+  /** Every configured instance with its pid while it runs, and the pids every pid file holds: for the insight tick. */
+  processes(): { instances: InsightInstance[]; pidFilePids: number[] } {
+    const instances = this.configured().map((c) => ({
+      id: c.id,
+      server: c.server,
+      confFile: c.confFile,
+      pid: this.running.get(c.id) ?? null,
+    }))
+    const pidFilePids = [...this.pidCache.values()].flatMap((c) => (c.facts.pid !== null ? [c.facts.pid] : []))
+    return { instances, pidFilePids }
+  }
 
   setEnv(env: ModelEnv): void {
     this.env = env
@@ -290,6 +313,11 @@ export class InstanceModel {
       lastExit: null,
       attached: false,
       busy: null,
+      ports: [],
+      portNote: null,
+      health: null,
+      lastPass: null,
+      orphans: [],
     }
   }
 
@@ -308,7 +336,7 @@ export class InstanceModel {
         const workers =
           prev && now - prev.workersAt < WORKERS_MAX_AGE_MS
             ? { workers: prev.workers, workersAt: prev.workersAt }
-            : { workers: childPids(pid), workersAt: now }
+            : { workers: this.insight.workers({ id: f.id, server: f.server, confFile: f.confFile, pid }, pid), workersAt: now }
         sample = {
           pid,
           at: now,
@@ -352,6 +380,7 @@ export class InstanceModel {
       lastExit: m.lastExit,
       attached: m.attached,
       busy: m.busy,
+      ...this.insight.about({ id: f.id, server: f.server, confFile: f.confFile, pid: state === 'running' ? f.pid : null }),
     })
   }
 

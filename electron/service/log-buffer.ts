@@ -90,6 +90,11 @@ export class LogBuffers {
     for (const id of instanceIds) this.rings.delete(id)
   }
 
+  /** Every buffered line of every instance, oldest first per instance (a transaction trace reads them all). */
+  *all(): Generator<{ instanceId: string; line: LogLine }> {
+    for (const [instanceId, ring] of this.rings) for (const line of ring.after(0)) yield { instanceId, line }
+  }
+
   setCapacity(capacity: number): void {
     if (capacity === this.capacity) return
     this.capacity = capacity

@@ -56,6 +56,11 @@ export class LogHub {
     this.buffers.clear(instanceIds)
   }
 
+  /** Every buffered line of every instance. */
+  all(): Iterable<{ instanceId: string; line: LogLine }> {
+    return this.buffers.all()
+  }
+
   setCapacity(lines: number): void {
     this.buffers.setCapacity(lines)
   }

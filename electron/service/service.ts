@@ -4,15 +4,17 @@
 
 import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { realpathSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
 import { delimiter } from 'node:path'
 import type { EventChannel, EventOf, EventSink, Handlers } from '../../shared/contract.js'
 import { diffSnapshots, isEmptyDelta } from '../../shared/services-delta.js'
-import type { CommandStarted, InstanceInfo, Settings, Snapshot } from '../../shared/types.js'
+import type { CommandStarted, ConfApplyAll, ConfEditAll, InstanceInfo, Settings, Snapshot } from '../../shared/types.js'
 import type { SpawnInfo } from '../supervisor/server.js'
 import { CommandQueue } from './command-queue.js'
 import { ServiceError } from './errors.js'
 import { EventBatcher } from './event-batcher.js'
+import { InsightHub, traceInfo, type InsightInstance } from './insight-hub.js'
 import { InstanceModel, type ModelEnv } from './instances.js'
 import { sweepIntervalMs } from './liveness.js'
 import { LogHub, type LogSetup } from './log-hub.js'
@@ -39,6 +41,7 @@ export class SupervisorService {
   readonly handlers: Handlers
   private readonly settings: SettingsStore
   private readonly model: InstanceModel
+  private readonly insight: InsightHub
   private readonly logs: LogHub
   private readonly batcher: EventBatcher
   private readonly queue: CommandQueue
@@ -53,7 +56,13 @@ export class SupervisorService {
 
   constructor(private readonly options: ServiceOptions) {
     this.settings = new SettingsStore(options.settingsPath, options)
-    this.model = new InstanceModel(this.modelEnv(), (id) => this.isWatched(id))
+    this.insight = new InsightHub({
+      swiftDir: () => this.modelEnv().swiftDir,
+      probeTimeoutMs: () => this.settings.get().probeTimeoutMs,
+      changed: () => this.refresh(),
+      notify: (note) => this.emit('notify', note),
+    })
+    this.model = new InstanceModel(this.modelEnv(), (id) => this.isWatched(id), this.insight)
     this.batcher = new EventBatcher((channel, payload) => this.sinks.forEach((sink) => sink(channel, payload)))
     this.logs = new LogHub({
       capacity: this.settings.get().logBufferLines,
@@ -72,6 +81,8 @@ export class SupervisorService {
         this.model.markBusy(ids, command)
         if (exitCode !== undefined) for (const id of ids) this.model.setCommandExit(id, exitCode)
         this.refresh()
+        // a command may have left orphans, or taken them away: look now, not in a few seconds
+        if (command === null) this.scanInsight()
       },
       attached: (id, on) => {
         this.model.setAttached(id, on)
@@ -134,9 +145,14 @@ export class SupervisorService {
       swiftDir,
       runDir,
       intervalMs: this.settings.get().refreshIntervalMs,
-      onTick: () => this.refresh(),
+      onTick: () => {
+        this.refresh()
+        const { instances, pidFilePids } = this.model.processes()
+        this.insight.tick(instances, pidFilePids)
+      },
       onConfsChanged: () => {
         this.model.confsChanged()
+        this.insight.confsChanged()
         // a conf edit may send an instance's logs somewhere else: route them without a restart
         void this.syncLogs()
       },
@@ -146,8 +162,21 @@ export class SupervisorService {
 
   private snapshot(): Omit<Snapshot, 'seq'> {
     const snap = this.model.snapshot()
+    snap.problems.push(...this.insight.problems())
     if (this.settings.problem) snap.problems.push(this.settings.problem)
     return snap
+  }
+
+  private scanInsight(): void {
+    const { instances, pidFilePids } = this.model.processes()
+    this.insight.scan(instances, pidFilePids)
+  }
+
+  /** A configured instance with its pid while it runs, as the insight hub takes it. */
+  private insightInstance(instanceId: string): InsightInstance {
+    const instance = this.requireInstance(instanceId)
+    const pid = this.snapshotCache.instances.find((i) => i.id === instanceId)?.pid ?? null
+    return { id: instance.id, server: instance.server, confFile: instance.confFile, pid }
   }
 
   /** Re-reads the world; when something a user can see changed, sends what changed (a delta) and notices crashes. */
@@ -233,7 +262,10 @@ export class SupervisorService {
     const profileChanged = JSON.stringify(activeProfile(next)) !== JSON.stringify(activeProfile(before))
     this.settings.set(next)
     this.logs.setCapacity(next.logBufferLines)
-    if (profileChanged) this.model.setEnv(this.modelEnv())
+    if (profileChanged) {
+      this.model.setEnv(this.modelEnv())
+      this.insight.confsChanged(true)
+    }
     if (profileChanged || next.refreshIntervalMs !== before.refreshIntervalMs) this.watch()
     await this.syncLogs()
     this.refresh()
@@ -264,11 +296,83 @@ export class SupervisorService {
         await this.syncLogs()
         return applied
       },
+      'logs:conf-edit-all': () => this.confEditAll(),
+      'logs:conf-apply-all': ({ edits }) => this.confApplyAll(edits),
+      'logs:trace': ({ txnId }) => traceInfo(txnId, this.logs.all()),
+      'instances:recon': ({ instanceId }) => this.insight.recon(this.insightInstance(instanceId)),
+      'instances:stop-orphans': async ({ instanceId }) => {
+        const results = await this.insight.stopOrphans(this.insightInstance(instanceId), this.settings.get().killWait * 1000)
+        this.scanInsight()
+        return results
+      },
       'settings:get': () => this.settings.get(),
       'settings:set': (s) => this.applySettings(s),
       'settings:check-path': ({ path, kind }) => checkPath(path, kind),
       'app:info': () => ({ version: this.options.version, transport: this.options.transport, platform: process.platform }),
     }
+  }
+
+  /** One edit per conf file that does not yet send its instances' logs to the receiver; says which cannot be sent there. */
+  private confEditAll(): ConfEditAll {
+    const port = this.requireReceiver()
+    const byFile = new Map<string, ConfEditAll['edits'][number]>()
+    const out: ConfEditAll = { edits: [], already: [], cannot: [] }
+    for (const c of this.model.configured()) {
+      let edit
+      try {
+        edit = receiverConfEdit(c.confFile, c.server, port)
+      } catch (e) {
+        out.cannot.push({ instanceId: c.id, why: (e as Error).message })
+        continue
+      }
+      if (!edit.takesEffect) {
+        out.cannot.push({
+          instanceId: c.id,
+          why: `a setting in its own section of ${edit.file} overrides [DEFAULT], so the edit would not change where it logs`,
+        })
+      } else if (edit.diff === '') out.already.push(c.id)
+      else {
+        const same = byFile.get(edit.file)
+        if (same) same.instanceIds.push(c.id)
+        else byFile.set(edit.file, { ...edit, instanceIds: [c.id] })
+      }
+    }
+    out.edits = [...byFile.values()]
+    return out
+  }
+
+  /** Applies the edits the user saw; each refused on its own if its file changed meanwhile. */
+  private async confApplyAll(edits: { file: string; originalHash: string }[]): Promise<ConfApplyAll> {
+    const port = this.requireReceiver()
+    const out: ConfApplyAll = { applied: [], failed: [], restart: [] }
+    // only files "Send all logs here" proposes: never any other file a client names
+    const proposed = new Set(this.confEditAll().edits.map((e) => e.file))
+    for (const { file, originalHash } of edits) {
+      if (!proposed.has(file)) {
+        out.failed.push({ file, error: 'not a conf file of this profile that needs the change (nothing written)' })
+        continue
+      }
+      try {
+        out.applied.push(await applyReceiverConf(file, port, originalHash))
+      } catch (e) {
+        out.failed.push({ file, error: (e as Error).message })
+      }
+    }
+    this.model.confsChanged()
+    this.insight.confsChanged()
+    await this.syncLogs()
+    // the servers running on a changed conf read it again only when restarted: gracefully where swift-init can
+    const changed = out.applied.map((a) => a.file)
+    const running = this.refresh().instances.filter((i) => i.state === 'running')
+    const affected = running.filter((i) => {
+      const conf = i.confFile === null ? null : realConf(i.confFile)
+      return conf !== null && changed.some((f) => f === conf || f.startsWith(`${conf}/`))
+    })
+    const main = affected.filter((i) => i.group === 'main').map((i) => i.id)
+    const rest = affected.filter((i) => i.group === 'rest').map((i) => i.id)
+    if (main.length) out.restart.push({ command: 'reload', targets: main })
+    if (rest.length) out.restart.push({ command: 'restart', targets: rest })
+    return out
   }
 
   private requireInstance(instanceId: string) {
@@ -295,5 +399,14 @@ function crashNotification(crashed: InstanceInfo[], ts: number): EventOf<'notify
     title: single ? `${ids[0]} crashed` : `${ids.length} instances crashed`,
     body: `${single ? `${ids[0]} stopped` : `${ids.join(', ')} stopped`} without a stop command; ${single ? 'its pid file is' : 'their pid files are'} left behind.`,
     ...(single ? { instanceId: ids[0] } : {}),
+  }
+}
+
+/** A conf path with symlinks resolved (edits name the real file), or null when it is gone. */
+function realConf(path: string): string | null {
+  try {
+    return realpathSync(path)
+  } catch {
+    return null
   }
 }

@@ -24,6 +24,7 @@ export function defaultSettings(overrides: Partial<Pick<Profile, 'swiftDir' | 'r
     refreshIntervalMs: 1000,
     logBufferLines: 10_000,
     syslogReceiverPort: 0,
+    probeTimeoutMs: 1000,
     theme: 'system',
   }
 }
@@ -75,10 +76,17 @@ export function loadSettings(path: string, fallback: Settings): LoadedSettings {
   }
   if (value === undefined) return { settings: fallback, problem: null, writable: true }
   try {
-    return { settings: validateSettings(value), problem: null, writable: true }
+    // a file from an older version lacks the newer settings: they take their defaults
+    const merged = typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...withoutProfiles(fallback), ...value } : value
+    return { settings: validateSettings(merged), problem: null, writable: true }
   } catch (e) {
     return setAside(path, fallback, (e as Error).message)
   }
+}
+
+function withoutProfiles(s: Settings): Partial<Settings> {
+  const { profiles: _profiles, activeProfile: _active, ...rest } = s
+  return rest
 }
 
 function setAside(path: string, fallback: Settings, why: string): LoadedSettings {

@@ -43,7 +43,7 @@ describe('services table', () => {
         pid: 4242,
         rssBytes: 3 * 1024 * 1024,
         cpuPercent: 1.25,
-        workers: [1, 2],
+        workers: [1, 2].map((pid) => ({ pid, startedAt: 0, generation: 'current' as const })),
         lastExit: { code: 0, source: 'command', at: 0 },
       }),
     ])

@@ -84,6 +84,11 @@ export const inst = (id: string, state: InstanceInfo['state'] = 'stopped', more:
     lastExit: null,
     attached: false,
     busy: null,
+    ports: [],
+    portNote: null,
+    health: null,
+    lastPass: null,
+    orphans: [],
     ...more,
   }
 }
@@ -113,6 +118,7 @@ export const settings = (more: Partial<Settings> = {}): Settings => ({
   strict: null,
   refreshIntervalMs: 1000,
   logBufferLines: 10_000,
+  probeTimeoutMs: 1000,
   syslogReceiverPort: 0,
   theme: 'system',
   ...more,

@@ -66,6 +66,16 @@ const cases: { [C in RequestChannel]: { valid: RequestOf<C>; gives: 'ok' | Error
     gives: 'failed',
     invalid: { instanceId: 'proxy-server', originalHash: 'xyz' },
   },
+  'logs:conf-edit-all': { valid: undefined, gives: 'failed', invalid: { all: true } },
+  'logs:conf-apply-all': {
+    valid: { edits: [{ file: '/etc/swift/proxy-server.conf', originalHash: 'ab'.repeat(32) }] },
+    gives: 'failed',
+    invalid: { edits: [{ file: 'relative.conf', originalHash: 'ab'.repeat(32) }] },
+  },
+  'logs:trace': { valid: { txnId: 'tx0123456789abcdef01234-0065f1a2b3' }, gives: 'ok', invalid: { txnId: 'tx; rm -rf /' } },
+  // no recon filter in this proxy's pipeline
+  'instances:recon': { valid: { instanceId: 'proxy-server' }, gives: 'failed', invalid: { instanceId: 'proxy server' } },
+  'instances:stop-orphans': { valid: { instanceId: 'proxy-server' }, gives: 'ok', invalid: { instanceId: ['proxy-server'] } },
   'settings:get': { valid: undefined, gives: 'ok', invalid: 'please' },
   'settings:set': { valid: null as never, gives: 'ok', invalid: { profiles: [] } },
   'settings:check-path': { valid: { path: '/tmp', kind: 'swift-dir' }, gives: 'ok', invalid: { path: '/tmp', kind: 'home-dir' } },

@@ -82,4 +82,59 @@ describe('receiver routes follow the confs', () => {
       'the line routed to object-server.1',
     )
   })
+
+  it('"Send all logs here": one edit per conf file, applied only as shown, never to another file', async () => {
+    const { service: s, port } = await setup()
+    const all = await s.handlers['logs:conf-edit-all'](undefined)
+    // one edit per conf file; a storage server's conf is its replicator's too
+    expect(all.edits.map((e) => e.file.slice(f.etc.length + 1)).sort()).toEqual(Object.keys(SAIO_CONFS).sort())
+    expect(all.edits.find((e) => e.file.endsWith('/object-server/1.conf'))?.instanceIds).toEqual(['object-server.1', 'object-replicator.1'])
+    expect(all.edits.every((e) => e.diff.includes(`+log_udp_port = ${port}`))).toBe(true)
+    const elsewhere = join(f.root, 'not-a-conf.conf')
+    writeFileSync(elsewhere, '[DEFAULT]\n')
+    const applied = await s.handlers['logs:conf-apply-all']({
+      edits: [
+        ...all.edits.map((e) => ({ file: e.file, originalHash: e.originalHash })),
+        { file: elsewhere, originalHash: 'ab'.repeat(32) },
+      ],
+    })
+    expect(applied.applied.map((a) => a.file)).toEqual(all.edits.map((e) => e.file))
+    expect(applied.failed).toEqual([{ file: elsewhere, error: expect.stringContaining('nothing written') as string }])
+    expect(readFileSync(elsewhere, 'utf8')).toBe('[DEFAULT]\n')
+    // nothing runs, so nothing to restart; and now every instance logs to the receiver
+    expect(applied.restart).toEqual([])
+    const again = await s.handlers['logs:conf-edit-all'](undefined)
+    expect(again.edits).toEqual([])
+    expect(again.already.sort()).toEqual(all.edits.flatMap((e) => e.instanceIds).sort())
+  })
+
+  it('traces a transaction id across instances, in time order, with the access lines read', async () => {
+    const { service: s, port } = await setup()
+    for (const id of ['proxy-server', 'object-server.1']) {
+      const edit = await s.handlers['logs:conf-edit']({ instanceId: id })
+      await s.handlers['logs:conf-apply']({ instanceId: id, originalHash: edit.originalHash })
+    }
+    const txn = 'tx9f2c1d0e8b7a6f5e4d3c2-0065f1a2b3'
+    await send(
+      port,
+      `<134>object-server: 127.0.0.1 - - [29/Nov/2026:08:06:38 +0000] "PUT /sdb1/57/AUTH_test/c/o" 201 - "PUT http://127.0.0.1:8080/v1/AUTH_test/c/o" "${txn}" "proxy-server 14101" 0.0119 "-" 14103 0\0`,
+    )
+    await send(
+      port,
+      `<134>proxy-server: 127.0.0.1 127.0.0.1 29/Nov/2026/08/06/38 PUT /v1/AUTH_test/c/o HTTP/1.0 201 - curl AUTH_tk - - - ${txn} - 0.0240 - - 1795939598.791546583 1795939598.815581322 0\0`,
+    )
+    await send(port, '<134>proxy-server: another request (txn: tx00000000000000000000a-0065f1a2b3)\0')
+    const trace = await waitFor(
+      async () => {
+        const t = await s.handlers['logs:trace']({ txnId: txn })
+        return t.lines.length === 2 ? t : null
+      },
+      5000,
+      'both lines',
+    )
+    expect(trace.lines.map((l) => [l.instanceId, l.access?.kind, l.access?.method, l.access?.status])).toEqual([
+      ['object-server.1', 'storage', 'PUT', 201],
+      ['proxy-server', 'proxy', 'PUT', 201],
+    ])
+  })
 })

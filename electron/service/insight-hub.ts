@@ -1,0 +1,286 @@
+// What no process table says: whether each instance answers (its ports, a health probe), a daemon's last
+// pass (recon caches), recon answers on demand, its worker generations, and orphans: server processes of
+// this swift dir that no pid file names. Built on the modules in insight/; the model asks it per instance
+// (caches only, cheap), the service ticks it once per refresh interval.
+
+import { randomUUID } from 'node:crypto'
+import type { EventOf } from '../../shared/contract.js'
+import { groupOf } from '../../shared/swift.js'
+import type {
+  HealthInfo,
+  InstanceInfo,
+  LastPass,
+  OrphanInfo,
+  OrphanStopResult,
+  Problem,
+  ReconDetails,
+  TraceInfo,
+  WorkerInfo,
+} from '../../shared/types.js'
+import { childPids, processStat } from '../supervisor/proc.js'
+import { probeAll, probeTarget, type Health } from './insight/health-probe.js'
+import { findOrphans, listeningFromProc, stopOrphans, type Orphan } from './insight/orphans.js'
+import { boundUdp } from './insight/proc-net.js'
+import { ReconCacheReader } from './insight/recon-cache.js'
+import { ReconClient } from './insight/recon-http.js'
+import { scanServerProcesses } from './insight/server-processes.js'
+import { silentLogTarget, type SilentLogTarget } from './insight/silent-log-target.js'
+import { traceTxn, type BufferedLine } from './insight/txn-trace.js'
+import { instanceWorkers } from './insight/workers.js'
+import { readWsgiPorts, type WsgiPortsRead } from './insight/wsgi-ports.js'
+
+/** One configured instance, and its pid while it runs. */
+export interface InsightInstance {
+  id: string
+  server: string
+  confFile: string
+  pid: number | null
+}
+
+export interface InsightOptions {
+  swiftDir(): string
+  /** The health probe's timeout, ms (a setting). */
+  probeTimeoutMs(): number
+  /** Something the model shows changed (a probe answered differently, orphans came or went): refresh. */
+  changed(): void
+  notify(note: EventOf<'notify'>): void
+}
+
+/** Orphans and silent log targets are looked for this often (a /proc scan), and after every command. */
+const SCAN_EVERY_MS = 5000
+
+export class InsightHub {
+  private ports = new Map<string, WsgiPortsRead | null>()
+  private health = new Map<string, HealthInfo>()
+  /** Instances that have answered healthy since they started: only they can "stop answering". */
+  private answered = new Set<string>()
+  private probing = false
+  private readonly passes = new ReconCacheReader()
+  private reconClient: ReconClient | null = null
+  private orphans: Orphan[] = []
+  private silent: SilentLogTarget[] = []
+  private scannedAt = 0
+
+  constructor(private readonly options: InsightOptions) {}
+
+  /** The swift dir's confs changed: ports are read again; the profile changed: everything is forgotten. */
+  confsChanged(profileChanged = false): void {
+    this.ports.clear()
+    if (!profileChanged) return
+    this.health.clear()
+    this.answered.clear()
+    this.orphans = []
+    this.silent = []
+    this.reconClient = null
+    this.scannedAt = 0
+  }
+
+  /** A WSGI server's ports as Swift reads its conf (cached until the confs change); null for daemons. */
+  private portsOf(i: { server: string; confFile: string }): WsgiPortsRead | null {
+    const key = `${i.server}\0${i.confFile}`
+    if (!this.ports.has(key)) this.ports.set(key, groupOf(i.server) === 'main' ? readWsgiPorts(i.server, i.confFile) : null)
+    return this.ports.get(key) ?? null
+  }
+
+  /** The insight fields of one instance, from what the last tick found. */
+  about(i: InsightInstance): Pick<InstanceInfo, 'ports' | 'portNote' | 'health' | 'lastPass' | 'orphans'> {
+    const ports = this.portsOf(i)
+    return {
+      ports: ports?.ok ? ports.ports.ports : [],
+      portNote: ports && !ports.ok ? `${ports.error}${ports.starts ? '' : ` (${i.server} will not start)`}` : null,
+      health: i.pid !== null ? (this.health.get(i.id) ?? null) : null,
+      lastPass: this.lastPass(i),
+      orphans: this.orphans
+        .filter((o) => o.server === i.server && o.confFile === i.confFile)
+        .map((o): OrphanInfo => ({ pid: o.pid, role: o.role, listening: o.listening, startedAt: o.startTimeMs })),
+    }
+  }
+
+  private lastPass(i: InsightInstance): LastPass | null {
+    const read = this.passes.read(i.server, i.confFile)
+    if (read === null) return null
+    if (!read.ok) return { at: null, source: null, durationSec: null, counts: {}, error: read.error }
+    const p = read.pass
+    return { at: p.lastPassAt, source: p.lastPassAtSource, durationSec: p.durationSec, counts: p.counts, error: null }
+  }
+
+  /**
+   * A running instance's workers, with their generation: for a WSGI server, those holding its listening
+   * sockets are current, those that do not (and, after a graceful reload, its old workers nobody's child any
+   * more) are old; a daemon's children are all current.
+   */
+  workers(i: InsightInstance, pid: number): WorkerInfo[] {
+    if (groupOf(i.server) !== 'main') {
+      return childPids(pid).flatMap((w) => {
+        const stat = processStat(w)
+        return stat && stat.state !== 'Z' ? [{ pid: w, startedAt: stat.startTimeMs, generation: 'current' as const }] : []
+      })
+    }
+    const strays = this.orphans.filter((o) => o.server === i.server && o.confFile === i.confFile && o.listening === false)
+    const g = instanceWorkers(pid, { strays: strays.map((o) => ({ pid: o.pid, startTimeMs: o.startTimeMs })) })
+    if (!g) return []
+    return [
+      ...g.current.map((w) => ({ pid: w.pid, startedAt: w.startTimeMs, generation: 'current' as const })),
+      ...g.old.map((w) => ({ pid: w.pid, startedAt: w.startTimeMs, generation: 'old' as const })),
+    ]
+  }
+
+  /** Problems the insight finds: orphans, and confs that send their logs to a loopback port nobody listens on. */
+  problems(): Problem[] {
+    const problems: Problem[] = []
+    if (this.orphans.length > 0) {
+      const listed = this.orphans.map((o) => `${o.pid} (${o.server} ${o.role}${o.listening ? ', still serving' : ''})`)
+      problems.push({
+        code: 'orphans',
+        message: `Orphan processes of this swift dir, named by no pid file: ${listed.join(', ')}.`,
+        hint: 'Stop them with "Stop orphans of …" in the instance’s menu (SIGTERM, then SIGKILL after the kill wait).',
+        paths: [...new Set(this.orphans.map((o) => o.confFile))],
+      })
+    }
+    for (const s of this.silent) {
+      problems.push({
+        code: 'silent-log-target',
+        message: s.message,
+        hint: 'Send its logs to the panel ("Send all logs here") or start a syslog receiver on that port.',
+        paths: [],
+      })
+    }
+    return problems
+  }
+
+  /**
+   * Once per refresh interval: probe every running WSGI instance (concurrently, each within the timeout),
+   * and every SCAN_EVERY_MS look for orphans and silent log targets. What changes calls `changed`.
+   */
+  tick(instances: readonly InsightInstance[], pidFilePids: readonly number[]): void {
+    void this.probe(instances)
+    if (Date.now() - this.scannedAt >= SCAN_EVERY_MS) this.scan(instances, pidFilePids)
+  }
+
+  private async probe(instances: readonly InsightInstance[]): Promise<void> {
+    if (this.probing) return
+    this.probing = true
+    try {
+      const running = instances.filter((i) => i.pid !== null)
+      const targets = running.flatMap((i) => {
+        const ports = this.portsOf(i)
+        return ports?.ok ? [probeTarget(i.id, ports.ports)] : []
+      })
+      const timeoutMs = this.options.probeTimeoutMs()
+      const results = await probeAll(targets, { timeoutMs })
+      const now = Date.now()
+      let changed = false
+      const ids = new Set(running.map((i) => i.id))
+      for (const id of [...this.health.keys()]) {
+        if (!ids.has(id)) {
+          this.health.delete(id)
+          this.answered.delete(id)
+        }
+      }
+      for (const [id, h] of results) {
+        const next = healthInfo(h, timeoutMs, now)
+        const before = this.health.get(id)
+        if (before?.word !== next.word || before.detail !== next.detail) changed = true
+        this.health.set(id, next)
+        if (next.word === 'healthy') this.answered.add(id)
+        else if ((next.word === 'unhealthy' || next.word === 'not listening') && before?.word === 'healthy' && this.answered.has(id)) {
+          this.options.notify({
+            id: randomUUID(),
+            ts: now,
+            level: 'warning',
+            title: `${id} stopped answering`,
+            body: `It still runs, but: ${next.detail}.`,
+            instanceId: id,
+          })
+        }
+      }
+      if (changed) this.options.changed()
+    } finally {
+      this.probing = false
+    }
+  }
+
+  /** Looks for orphans and silent log targets now (after a command, or every SCAN_EVERY_MS). */
+  scan(instances: readonly InsightInstance[], pidFilePids: readonly number[]): void {
+    this.scannedAt = Date.now()
+    const swiftDir = this.options.swiftDir()
+    const before = JSON.stringify(this.orphans.map((o) => [o.pid, o.listening]))
+    this.orphans = findOrphans(scanServerProcesses(swiftDir), pidFilePids, swiftDir, listeningFromProc())
+    const bound = boundUdp()
+    const silentBefore = JSON.stringify(this.silent)
+    this.silent = instances.flatMap((i) => silentLogTarget(i.id, i.server, i.confFile, { bound }) ?? [])
+    if (before !== JSON.stringify(this.orphans.map((o) => [o.pid, o.listening])) || silentBefore !== JSON.stringify(this.silent)) {
+      this.options.changed()
+    }
+  }
+
+  /** Recon answers of a storage server with the recon filter, at most every 10 s per instance. */
+  async recon(i: InsightInstance): Promise<ReconDetails> {
+    const ports = this.portsOf(i)
+    if (!ports?.ok || !ports.ports.recon) throw new Error(`${i.id} has no recon filter in its pipeline`)
+    const port = ports.ports.ports[0]
+    if (port === undefined) throw new Error(`${i.id} listens on no fixed port`)
+    this.reconClient ??= new ReconClient({ swiftDir: this.options.swiftDir(), timeoutMs: this.options.probeTimeoutMs() })
+    const r = await this.reconClient.get({ id: i.id, host: ports.ports.probeHost, port })
+    return {
+      instanceId: i.id,
+      fetchedAt: r.fetchedAt,
+      async: r.async,
+      quarantined: r.quarantined,
+      diskUsage: r.diskUsage,
+      rings: r.rings.ok
+        ? { ok: true, value: r.rings.value.map((x) => ({ ring: x.ring, serverMd5: x.serverMd5, localMd5: x.localMd5, agrees: x.agrees })) }
+        : r.rings,
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after the kill wait, to the orphans of one instance the last scan found; the identity check before every signal. */
+  async stopOrphans(i: InsightInstance, killWaitMs: number): Promise<OrphanStopResult[]> {
+    const mine = this.orphans.filter((o) => o.server === i.server && o.confFile === i.confFile)
+    const results = await stopOrphans(mine, { killWaitMs })
+    return results.map((r) => ({ pid: r.pid, outcome: r.outcome, signals: r.signals, reason: r.reason ?? null }))
+  }
+}
+
+/** Every buffered line holding a transaction id, from every instance, in time order. */
+export function traceInfo(txnId: string, lines: Iterable<BufferedLine>): TraceInfo {
+  const t = traceTxn(txnId, lines)
+  return {
+    txnId: t.txnId,
+    stampedAt: t.stampedAt,
+    lines: t.lines.map((l) => ({
+      instanceId: l.instanceId,
+      ts: l.ts,
+      text: l.text,
+      access: l.access && {
+        kind: l.access.kind,
+        method: l.access.method,
+        path: l.access.path,
+        status: l.access.status,
+        requestTimeSec: l.access.requestTimeSec,
+        source: l.access.kind === 'proxy' ? l.access.source : null,
+      },
+    })),
+  }
+}
+
+function healthInfo(h: Health, timeoutMs: number, now: number): HealthInfo {
+  switch (h.state) {
+    case 'healthy':
+      return {
+        word: 'healthy',
+        detail: h.check === 'healthcheck' ? 'GET /healthcheck: 200 OK' : `answers HTTP (${h.status}; no healthcheck filter)`,
+        checkedAt: now,
+      }
+    case 'disabled':
+      return { word: 'disabled', detail: `DISABLED BY FILE (503 from /healthcheck on port ${h.port})`, checkedAt: now }
+    case 'not listening':
+      return { word: 'not listening', detail: `connection refused on port ${h.port}`, checkedAt: now }
+    case 'unhealthy':
+      return {
+        word: 'unhealthy',
+        detail: h.cause === 'timeout' ? `no answer in ${timeoutMs / 1000} s on port ${h.port}` : `${h.detail} on port ${h.port}`,
+        checkedAt: now,
+      }
+  }
+}
