@@ -302,6 +302,7 @@ export async function serveFixture(
     refreshIntervalMs: 1000,
     logBufferLines: 10_000,
     syslogReceiverPort: 0,
+    probeTimeoutMs: 1000,
     theme: 'system',
     ...settings,
   }
