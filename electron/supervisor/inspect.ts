@@ -4,19 +4,22 @@
 import { basename, dirname } from 'node:path'
 import { readPidFile } from './pid-files.js'
 import type { Server } from './server.js'
-import { pidNamesServer, sendSignal, SIG_DFL } from './signals.js'
 
 export interface InstanceFacts {
   /** `object-server.2` for a conf inside `object-server/`, else the bare server name: always a swift-init target for just this instance. */
   id: string
   server: string
-  /** 1-based, as `-c N` counts configs. */
+  /** 1-based: the conf's place among all of its server's confs, as `-c N` counts them, however the server was named. */
   number: number
   confFile: string
   pidFile: string
   /** The pid file's pid, when it holds a valid one. */
   pid: number | null
-  /** none: no pid file; running; dead: stale pid file; wrong-process: the pid now belongs to something else; invalid: garbage or unreadable. */
+  /**
+   * none: no pid file; running (or exiting); dead: stale pid file (no such process, or a zombie of this
+   * server); wrong-process: the pid now belongs to something else; invalid: garbage, unreadable, or a pid
+   * whose process cannot be checked (/proc unreadable).
+   */
   pidState: 'none' | 'running' | 'dead' | 'wrong-process' | 'invalid'
 }
 
@@ -28,26 +31,36 @@ export function instanceId(server: Server, confFile: string, swiftDir: string): 
   return `${server.server}.${name}`
 }
 
-/** `confFiles`: the server's confs when the caller already knows them (the panel caches conf discovery). */
+/**
+ * `confFiles`: the confs to report (default: the server's, `number` picking one as `-c N` does);
+ * `allConfFiles`: every conf of the server type, which numbers them.
+ */
 export function inspectServer(
   server: Server,
   swiftDir: string,
   confFiles = server.confFiles({ quiet: true }),
-  procDir?: string,
+  allConfFiles = server.allConfFiles(),
 ): InstanceFacts[] {
-  return confFiles.map((confFile, i) => inspectConf(server, confFile, i + 1, swiftDir, procDir))
+  return confFiles.map((confFile) => inspectConf(server, confFile, allConfFiles.indexOf(confFile) + 1 || 1, swiftDir))
 }
 
-/** One conf's instance: its pid file and whether that pid is this server, alive. */
-export function inspectConf(server: Server, confFile: string, number: number, swiftDir: string, procDir?: string): InstanceFacts {
+/** One conf's instance: its pid file and whether that pid is this server (the identity check, /proc as the server's env says), alive. */
+export function inspectConf(server: Server, confFile: string, number: number, swiftDir: string): InstanceFacts {
   const pidFile = server.getPidFileName(confFile)
   const read = readPidFile(pidFile)
   let pid: number | null = null
   let pidState: InstanceFacts['pidState'] = 'none'
   if (read.kind === 'pid') {
     pid = read.pid
-    const named = pidNamesServer(pid, `swift-${server.server}`, procDir)
-    pidState = named === false ? 'wrong-process' : sendSignal(pid, SIG_DFL) === 'ESRCH' ? 'dead' : 'running'
+    const id = server.identity(pid, pidFile)
+    pidState =
+      id.kind === 'server' || id.kind === 'exiting'
+        ? 'running'
+        : id.kind === 'zombie' || id.kind === 'gone'
+          ? 'dead'
+          : id.kind === 'stranger'
+            ? 'wrong-process'
+            : 'invalid'
   } else if (read.kind === 'invalid' || read.reason !== 'ENOENT') {
     pidState = 'invalid'
   }

@@ -1,63 +1,78 @@
-// A per-server start lock in the run dir, so two invocations racing to start the same server (two
-// terminals, or the panel and a terminal) cannot both spawn it. swift-init has none.
-// The lock file is a dotfile at the run dir's top level: swift-init's pid-file globs never see it.
+// One lock per run dir and server, held around every change to that server's pid files: a start (check,
+// spawn, write) and every removal (stop, status and friends tidying stale ones). The CLI and the panel's
+// service take the same lock, so they never both start a server. swift-init itself has none.
+//
+// The lock is a name in Linux's abstract unix-socket namespace, bound by whoever holds it. The kernel lets
+// one socket bind a name, so there are never two holders, in one process or across processes and users, and
+// it frees the name the moment its holder exits or crashes: no lock file to go stale, nothing to recover,
+// nothing left in the run dir. (proper-lockfile was the alternative: its locks are directories whose mtime
+// the holder refreshes, taken over once older than `stale`, so a holder stalled that long (SIGSTOP, swap)
+// loses its lock while it still acts on it; it is also asynchronous with timers.) Limits: the namespace is
+// per network namespace, so processes in different ones (containers) do not see each other's locks; and any
+// local user could bind the name first and so make starts wait and then fail (never double-start).
 
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs'
-import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { realpathSync } from 'node:fs'
+import { createServer, type Server as NetServer } from 'node:net'
+import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { removeFile } from './pid-files.js'
 
-const POLL_MS = 20
-/** A holder taking longer than this is presumed wedged; we go ahead rather than hang forever. */
-const MAX_WAIT_MS = 30_000
+const POLL_MS = 5
+/** Holders keep the lock for milliseconds (one launch); longer than this is a wedged holder: give up, never go on unlocked. */
+export const LOCK_WAIT_MS = 30_000
 
-/** An empty lock file is one being written right now, unless it is older than this. */
-const WRITE_GRACE_MS = 2_000
+export class LockTimeoutError extends Error {}
 
-function holderAlive(path: string): boolean {
-  let pid: number
+/** The run dir with symlinks resolved as far as it exists, so that two spellings of one dir share a lock. */
+function canonical(dir: string): string {
   try {
-    pid = Number(readFileSync(path, 'latin1').trim() || NaN)
-    if (Number.isNaN(pid)) return Date.now() - statSync(path).mtimeMs < WRITE_GRACE_MS
+    return realpathSync(dir)
   } catch {
-    return false
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
+    const parent = dirname(dir)
+    return parent === dir ? dir : join(canonical(parent), basename(dir))
   }
 }
 
-/** Runs fn holding the lock for `server`; a lock left by a dead process is taken over. */
-export async function withStartLock<T>(runDir: string, server: string, fn: () => Promise<T>): Promise<T> {
-  const path = join(runDir, `.swift-panel-${server}.lock`)
-  try {
-    mkdirSync(runDir, { recursive: true })
-  } catch {
-    // reported by whoever writes the pid file
-  }
-  const deadline = Date.now() + MAX_WAIT_MS
-  let held = false
-  while (!held) {
-    try {
-      const fd = openSync(path, 'wx')
-      writeSync(fd, String(process.pid))
-      closeSync(fd)
-      held = true
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code !== 'EEXIST') break // cannot lock (read-only run dir…): carry on unlocked, as swift-init would
-      if (!holderAlive(path)) removeFile(path)
-      else if (Date.now() > deadline) break
-      else await sleep(POLL_MS)
+/** The abstract socket name: a NUL byte, then a fixed-length hash (names are limited to 107 bytes). */
+export function lockName(runDir: string, server: string): string {
+  const hash = createHash('sha256')
+    .update(`${canonical(runDir)}\0${server}`)
+    .digest('hex')
+    .slice(0, 40)
+  return `\0swift-panel-lock-${hash}`
+}
+
+function tryBind(name: string): Promise<NetServer | null> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(null) : reject(e)))
+    server.listen(name, () => {
+      server.unref()
+      resolve(server)
+    })
+  })
+}
+
+/**
+ * Runs fn holding the lock for `server` in `runDir`, waiting up to waitMs for another holder. Throws
+ * LockTimeoutError when it is held longer than that, and the bind error when unix sockets are unusable.
+ */
+export async function withServerLock<T>(runDir: string, server: string, fn: () => Promise<T> | T, waitMs = LOCK_WAIT_MS): Promise<T> {
+  const name = lockName(runDir, server)
+  const deadline = Date.now() + waitMs
+  let held: NetServer | null
+  while (!(held = await tryBind(name))) {
+    if (Date.now() > deadline) {
+      throw new LockTimeoutError(
+        `${server}: its lock in ${runDir} has been held for ${Math.round(waitMs / 1000)} s by another swift-init or the panel`,
+      )
     }
+    await sleep(POLL_MS)
   }
+  const lock = held
   try {
     return await fn()
   } finally {
-    if (held) removeFile(path)
+    await new Promise((resolve) => lock.close(resolve))
   }
 }

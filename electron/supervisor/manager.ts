@@ -1,21 +1,26 @@
 // Port of swift.common.manager.Manager: commands on a group of servers. Servers run and print in a fixed
-// order (main servers first), not Python's set order; waits on several children run concurrently.
+// order (main servers first), not Python's set order.
 
-import { setTimeout as sleep } from 'node:timers/promises'
-import { inOrder } from './output.js'
-import { AbortedError, Server, type ManagerEnv, type RunOptions } from './server.js'
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { ALIASES, COMMAND_TABLE, COMMANDS, isAlias } from '../../shared/swift.js'
-import { ALL_SERVERS, formatServerName, KILL_WAIT, serverOrder, verifyServer } from './servers.js'
-import { compareCodePoints } from './search-tree.js'
-import { killGroup, SIGKILL } from './signals.js'
 import { setupEnv } from './limits.js'
+import { scanServerProcesses, type ServerProcess } from './process-table.js'
+import { compilePattern, PatternError, UnsupportedPatternError } from './py-regex.js'
+import { compareCodePoints } from './search-tree.js'
+import { AbortedError, FatalError, Server, type ManagerEnv, type RunOptions } from './server.js'
+import { ALL_SERVERS, formatServerName, KILL_WAIT, serverOrder, verifyServer } from './servers.js'
+import { sendSignal, SIGKILL } from './signals.js'
 
 export { type ManagerEnv, type RunOptions } from './server.js'
 
 export class UnknownCommandError extends Error {}
+/** A name holding `*` that is not a pattern Python's re accepts (swift-init dies with a traceback), or one we cannot match. */
+export class BadGlobError extends FatalError {}
 
-/** How often stop polls for dead processes: it returns within this of the last one exiting. */
+/** How often stop looks at the processes it signalled: it returns within this of the last one exiting. */
 const WATCH_POLL_MS = 10
+/** After a SIGKILL, how long to wait for the processes to be gone before reporting. */
+const KILL_SETTLE_MS = 5_000
 
 type CommandFn = (opts: RunOptions) => Promise<number>
 
@@ -24,16 +29,33 @@ function byServerOrder(a: string, b: string): number {
   return serverOrder(sa) - serverOrder(sb) || compareCodePoints(sa, sb) || compareCodePoints(a, b)
 }
 
+/**
+ * swift-init's glob: `re.match(name.replace('*', '.*'), server)` over its servers, decided in linear time
+ * (py-regex.ts). Throws BadGlobError for a pattern Python refuses, or one with back-references.
+ */
+export function expandGlob(name: string): string[] {
+  try {
+    const re = compilePattern(name.replace(/\*/g, '.*'))
+    return ALL_SERVERS.filter((s) => re.match(s))
+  } catch (e) {
+    if (e instanceof PatternError) throw new BadGlobError(`${name}: not a valid pattern (${e.message})`)
+    if (e instanceof UnsupportedPatternError) throw new BadGlobError(`${name}: ${e.message} cannot be matched (a glob needs none)`)
+    throw e
+  }
+}
+
 export class Manager {
   /** The names as given (aliases and globs expanded), in our fixed order. */
   readonly serverNames: string[]
   readonly servers: Server[]
   private readonly defaultStrict: boolean
+  private scanned: ServerProcess[] | null = null
 
   static listCommands(): [command: string, help: string][] {
     return COMMANDS.map((c) => [c, COMMAND_TABLE[c].help])
   }
 
+  /** Throws BadGlobError for a bad glob, as swift-init's constructor raises re.error. */
   constructor(
     names: string[],
     private readonly env: ManagerEnv,
@@ -45,8 +67,7 @@ export class Manager {
         ALIASES[name].forEach((s) => expanded.add(s))
         defaultStrict = false
       } else if (name.includes('*')) {
-        const re = globRegExp(name)
-        ALL_SERVERS.filter((s) => re?.test(s)).forEach((s) => expanded.add(s))
+        expandGlob(name).forEach((s) => expanded.add(s))
         defaultStrict = false
       } else {
         expanded.add(name)
@@ -54,16 +75,19 @@ export class Manager {
     }
     this.defaultStrict = defaultStrict
     this.serverNames = [...expanded].sort(byServerOrder)
-    // Two names for one server (object.1 object.2) collapse into one Server, as swift-init's set does.
+    // swift-init keeps one of several names for one server (its set of Servers compares server names), which
+    // one depending on Python's set order; we keep every distinct instance named (object.1 object.2), and a
+    // bare server name (object) stands for all of them.
+    const scan = () => (this.scanned ??= scanServerProcesses(env.swiftDir, env.procDir))
+    const servers = this.serverNames.filter((name) => verifyServer(name, env.path)).map((name) => new Server(name, env, scan))
+    const bare = new Set(servers.filter((s) => s.conf === null).map((s) => s.server))
     const seen = new Set<string>()
-    this.servers = []
-    for (const name of this.serverNames) {
-      if (!verifyServer(name, env.path)) continue
-      const server = new Server(name, env)
-      if (seen.has(server.server)) continue
-      seen.add(server.server)
-      this.servers.push(server)
-    }
+    this.servers = servers.filter((s) => {
+      const key = `${s.server}.${s.conf ?? ''}`
+      if (seen.has(key) || (s.conf !== null && bare.has(s.server))) return false
+      seen.add(key)
+      return true
+    })
   }
 
   private print(text: string): void {
@@ -73,30 +97,32 @@ export class Manager {
   /** swift-init's @command wrapper: 0 or 1, and 1 whenever no server was found. */
   private command(fn: CommandFn): CommandFn {
     return async (opts) => {
-      const rv = await fn.call(this, { ...opts })
+      this.scanned = null
+      const rv = await fn({ ...opts })
       return this.servers.length === 0 ? 1 : rv ? 1 : 0
     }
   }
 
   private readonly commands: Record<string, CommandFn> = {
-    status: this.command(this.doStatus),
-    start: this.command(this.doStart),
+    status: this.command((o) => this.doStatus(o)),
+    start: this.command((o) => this.doStart(o)),
     no_wait: this.command((o) => this.doStart({ ...o, wait: false })),
     no_daemon: this.command((o) => this.doStart({ ...o, daemon: false })),
     once: this.command((o) => this.doStart({ ...o, once: true })),
-    stop: this.command(this.doStop),
-    kill: this.command(this.doKill),
-    shutdown: this.command((o) => this.commands.stop!({ ...o, graceful: true })),
-    restart: this.command(this.doRestart),
-    reload: this.command(this.doReload),
-    reload_seamless: this.command(this.doReloadSeamless),
-    force_reload: this.command((o) => this.commands.reload!(o)),
+    stop: this.command((o) => this.doStop(o)),
+    kill: this.command((o) => this.doKill(o)),
+    shutdown: this.command((o) => this.getCommand('stop')({ ...o, graceful: true })),
+    restart: this.command((o) => this.doRestart(o)),
+    reload: this.command((o) => this.doReload(o)),
+    reload_seamless: this.command((o) => this.doReloadSeamless(o)),
+    force_reload: this.command((o) => this.getCommand('reload')(o)),
   }
 
   getCommand(cmd: string): CommandFn {
     const key = cmd.toLowerCase().replace(/-/g, '_')
-    if (!Object.hasOwn(this.commands, key)) throw new UnknownCommandError(cmd)
-    return this.commands[key]!
+    const fn = Object.hasOwn(this.commands, key) ? this.commands[key] : undefined
+    if (!fn) throw new UnknownCommandError(cmd)
+    return fn
   }
 
   runCommand(cmd: string, opts: RunOptions): Promise<number> {
@@ -105,7 +131,7 @@ export class Manager {
 
   private async doStatus(opts: RunOptions): Promise<number> {
     let status = 0
-    for (const server of this.servers) status += server.status(opts)
+    for (const server of this.servers) status += await server.status(opts)
     return status
   }
 
@@ -113,23 +139,28 @@ export class Manager {
     setupEnv(this.env.console, (this.env.childEnv ??= { ...process.env, PATH: this.env.path }))
     let status = 0
     const strict = opts.strict ?? this.defaultStrict
-    for (const server of this.servers) status += (await server.launch({ ...opts })).size ? 0 : 1
+    for (const server of this.servers) {
+      server.launchFailures = 0
+      status += (await server.launch({ ...opts })).size ? 0 : 1
+    }
     if (!strict) status = 0
+    // a start that failed after finding its confs (no binary, no pid file) fails whatever strict says
+    for (const server of this.servers) status += server.launchFailures
     if (opts.daemon === false) {
-      for (const server of this.servers) {
-        try {
-          status += await server.interact(opts.signal)
-        } catch (e) {
-          if (!(e instanceof AbortedError)) throw e
-          this.print('\nuser quit')
-          await this.commands.stop!(opts)
-          break
-        }
+      try {
+        for (const server of this.servers) status += await server.interact(opts.signal)
+        // a Ctrl-C that came with the last exit counts too: the order of the two events must not matter
+        await nextTurn()
+        if (opts.signal?.aborted) throw new AbortedError()
+      } catch (e) {
+        if (!(e instanceof AbortedError)) throw e
+        this.print('\nuser quit')
+        await this.getCommand('stop')(opts)
       }
     } else if (opts.wait !== false) {
-      const { consoles, finish } = inOrder(this.env.console, this.servers.length)
-      const statuses = await Promise.all(this.servers.map((server, i) => server.wait(opts, consoles[i]).finally(() => finish(i))))
-      status += statuses.reduce((a, b) => a + b, 0)
+      // one after another as swift-init waits, each from where the previous one's wait ended (server.ts wait)
+      const clock = { at: Date.now() }
+      for (const server of this.servers) status += await server.wait(this.env.console, clock)
     }
     return status
   }
@@ -137,44 +168,83 @@ export class Manager {
   private async doStop(opts: RunOptions): Promise<number> {
     const serverPids = new Map<Server, Map<number, string>>()
     for (const server of this.servers) {
-      const signaled = server.stop(opts)
-      if (signaled.size === 0) this.print(`No ${server} running`)
+      const signaled = await server.stop(opts)
+      if (signaled.size === 0) this.print(`No ${server.server} running`)
       else serverPids.set(server, signaled)
     }
-    const signaledPids = new Set([...serverPids.values()].flatMap((m) => [...m.keys()]))
-    const killed = new Set<number>()
+    // swift-init's stop returns 0 only from inside its watch loop: with nothing signalled, 1
+    if (serverPids.size === 0) return 1
     const killWait = opts.killWait ?? KILL_WAIT
-    for await (const [server, pid] of watchServerPids(serverPids, killWait, opts)) {
-      this.print(`${server} (${pid}) appears to have stopped`)
-      killed.add(pid)
-      if (killed.size === signaledPids.size && [...signaledPids].every((p) => killed.has(p))) return 0
-    }
-    for (const [server, pids] of serverPids) {
-      const left = [...pids.keys()].filter((p) => !killed.has(p))
-      if (left.length === 0) continue
+    const left = await this.watch(serverPids, Date.now() + killWait * 1000, opts)
+    if (left.size === 0) return 0
+    for (const [server, { pids, workers }] of left) {
       if (opts.killAfterTimeout) {
-        this.print(`Waited ${killWait} seconds for ${server} to die; killing`)
-        for (const pid of left) {
-          this.print(`Signal ${server}  pid: ${pid}  signal: ${SIGKILL}`)
-          // the whole process group: the server and its workers (ESRCH: it died meanwhile)
-          killGroup(pid, SIGKILL, `swift-${server.server}`, this.env.procDir)
+        this.print(`Waited ${killWait} seconds for ${server.server} to die; killing`)
+        for (const [pid, pidFile] of pids) {
+          this.print(`Signal ${server.server}  pid: ${pid}  signal: 9`)
+          server.killHard(pid, pidFile)
+        }
+        for (const w of workers) {
+          this.print(`Signal ${server.server}  pid: ${w.pid}  signal: 9`)
+          if (server.workerAlive(w, w.pidFile)) sendSignal(w.pid, SIGKILL)
         }
       } else {
-        this.print(`Waited ${killWait} seconds for ${server} to die; giving up`)
+        this.print(`Waited ${killWait} seconds for ${server.server} to die; giving up`)
       }
     }
+    // swift-init returns while the killed processes may still be there, so a kill's status finds them running
+    if (opts.killAfterTimeout) await this.watch(new Map([...left].map(([s, l]) => [s, l.pids])), Date.now() + KILL_SETTLE_MS, opts, false)
     return 1
   }
 
+  /**
+   * Waits until every signalled pid is gone (a zombie is gone; an exiting process is not), printing each as
+   * it goes, and then until the workers of a server sent SIGTERM are gone too. Looks only at what is still
+   * there, every WATCH_POLL_MS. Returns what is left at the deadline, per server.
+   */
+  private async watch(
+    serverPids: Map<Server, Map<number, string>>,
+    deadline: number,
+    opts: RunOptions,
+    report = true,
+  ): Promise<Map<Server, { pids: Map<number, string>; workers: { pid: number; startTimeMs: number; pidFile: string }[] }>> {
+    const pending = new Map([...serverPids].map(([s, pids]) => [s, new Map(pids)]))
+    const workers = new Map<Server, { pid: number; startTimeMs: number; pidFile: string }[]>()
+    for (;;) {
+      for (const [server, pids] of pending) {
+        for (const [pid, pidFile] of pids) {
+          if (await server.stillRunning(pid, pidFile, report ? { verbose: opts.verbose } : null)) continue
+          pids.delete(pid)
+          if (report) this.print(`${server.server} (${pid}) appears to have stopped`)
+          const own = server.workers.get(pid) ?? []
+          workers.set(server, [...(workers.get(server) ?? []), ...own.map((w) => ({ ...w, pidFile }))])
+        }
+        const ws = workers.get(server)
+        if (ws)
+          workers.set(
+            server,
+            ws.filter((w) => server.workerAlive(w, w.pidFile)),
+          )
+      }
+      const left = new Map(
+        [...pending]
+          .map(([s, pids]) => [s, { pids, workers: workers.get(s) ?? [] }] as const)
+          .filter(([, l]) => l.pids.size > 0 || l.workers.length > 0),
+      )
+      if (left.size === 0 || Date.now() > deadline) return left
+      await sleep(WATCH_POLL_MS)
+    }
+  }
+
   private async doKill(opts: RunOptions): Promise<number> {
-    const status = await this.commands.stop!(opts)
-    if (status && !(await this.commands.status!({ ...opts, quiet: true }))) return status
+    const status = await this.getCommand('stop')(opts)
+    if (status && !(await this.getCommand('status')({ ...opts, quiet: true }))) return status
     return 0
   }
 
   private async doRestart(opts: RunOptions): Promise<number> {
-    let status = await this.commands.stop!(opts)
-    status += await this.commands.start!(opts)
+    let status = await this.getCommand('stop')(opts)
+    status += await this.getCommand('start')(opts)
     return status
   }
 
@@ -193,42 +263,12 @@ export class Manager {
   private async doReloadSeamless(opts: RunOptions): Promise<number> {
     let status = 0
     for (const server of this.servers) {
-      const signaled = server.stop({ ...opts, graceful: undefined, seamless: true })
+      const signaled = await server.stop({ ...opts, graceful: undefined, seamless: true })
       if (signaled.size === 0) {
-        this.print(`No ${server} running`)
+        this.print(`No ${server.server} running`)
         status += 1
       }
     }
     return status
-  }
-}
-
-/** Python's re.match(name.replace('*', '.*'), s): anchored at the start only. An invalid pattern matches nothing. */
-function globRegExp(name: string): RegExp | null {
-  try {
-    return new RegExp(`^(?:${name.replace(/\*/g, '.*')})`)
-  } catch {
-    return null
-  }
-}
-
-/** Yields [server, pid] for each signaled pid once it no longer runs, until all are gone or `interval` seconds pass. */
-async function* watchServerPids(
-  serverPids: Map<Server, Map<number, string>>,
-  interval: number,
-  opts: RunOptions,
-): AsyncGenerator<[Server, number]> {
-  const end = Date.now() + interval * 1000
-  const watched = new Map([...serverPids].map(([s, pids]) => [s, [...pids.keys()]]))
-  for (;;) {
-    let anyRunning = false
-    for (const [server, pids] of watched) {
-      const running = server.getRunningPids(opts)
-      for (const pid of pids) if (!running.has(pid)) yield [server, pid]
-      watched.set(server, [...running.keys()])
-      if (running.size) anyRunning = true
-    }
-    if (!anyRunning || Date.now() > end) return
-    await sleep(WATCH_POLL_MS)
   }
 }

@@ -26,8 +26,62 @@ export function inOrder(console: Console, n: number): { consoles: Console[]; fin
     done[i] = true
     while (current < n && done[current]) {
       current++
-      if (current < n) for (const text of held[current]!.splice(0)) console.print(text)
+      if (current < n) for (const text of held[current]?.splice(0) ?? []) console.print(text)
     }
   }
   return { consoles, finish }
+}
+
+/**
+ * Bytes as Python's `bytes.decode('utf8', 'backslashreplace')`: valid UTF-8 decoded, every byte of an invalid
+ * sequence written as `\xNN`. A sequence is valid as the Unicode standard has it (no overlong forms, no
+ * surrogates, nothing above U+10FFFF); an invalid one ends before the first byte that cannot continue it.
+ */
+export function decodeBackslashReplace(bytes: Uint8Array): string {
+  let out = ''
+  let start = 0
+  const escape = (b: number) => `\\x${b.toString(16).padStart(2, '0')}`
+  const flush = (end: number) => {
+    if (end > start) out += Buffer.from(bytes.subarray(start, end)).toString('utf8')
+  }
+  let i = 0
+  while (i < bytes.length) {
+    const b = bytes[i] ?? 0
+    let need = 0
+    let lo = 0x80
+    let hi = 0xbf
+    if (b < 0x80) {
+      i++
+      continue
+    } else if (b >= 0xc2 && b <= 0xdf) need = 1
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2
+      if (b === 0xe0) lo = 0xa0
+      if (b === 0xed) hi = 0x9f
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3
+      if (b === 0xf0) lo = 0x90
+      if (b === 0xf4) hi = 0x8f
+    }
+    let n = 0
+    if (need) {
+      for (let k = 1; k <= need; k++) {
+        const c = bytes[i + k]
+        const [min, max] = k === 1 ? [lo, hi] : [0x80, 0xbf]
+        if (c === undefined || c < min || c > max) break
+        n++
+      }
+    }
+    if (need && n === need) {
+      i += need + 1
+      continue
+    }
+    // invalid: the lead byte and the continuation bytes it did take
+    flush(i)
+    for (let k = 0; k <= n; k++) out += escape(bytes[i + k] ?? 0)
+    i += n + 1
+    start = i
+  }
+  flush(bytes.length)
+  return out
 }

@@ -1,6 +1,8 @@
 // Reading and writing pid files. swift-init writes the bare pid (no newline) and reads `int(text.strip())`.
+// Only regular files are ever opened: a FIFO (or a device) planted where a pid file goes would block a
+// reader forever, so the path is checked before opening, opened without blocking, and checked again.
 
-import { closeSync, openSync, readSync, renameSync, unlinkSync, writeFileSync, mkdirSync, fstatSync } from 'node:fs'
+import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 
 /** Larger than any pid file swift-init writes; a bigger file is garbage, not a pid. */
@@ -9,47 +11,71 @@ const MAX_PID_FILE_BYTES = 64
 export const PID_MAX = 4_194_304
 
 export type PidRead =
-  | { kind: 'pid'; pid: number }
+  /** `text`: the file's content as read, so that a later removal can check it is unchanged. */
+  | { kind: 'pid'; pid: number; text: string }
   /** empty, garbage, zero, negative or too large: swift-init's "invalid pid" case (the file is removed). */
-  | { kind: 'invalid'; reason: string }
-  /** could not be read (permissions, a directory): reported and left alone, never removed. */
+  | { kind: 'invalid'; reason: string; text: string }
+  /** could not be read (permissions, a directory, not a regular file): reported and left alone, never removed. */
   | { kind: 'unreadable'; reason: string }
 
-export function readPidFile(path: string): PidRead {
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? String(e)
+}
+
+/** Reads the file's text (at most `max` bytes + 1) if it is a regular file, never blocking on anything else. */
+export function readRegularFile(path: string, max: number): { text: string } | { error: string } {
+  let before
+  try {
+    before = statSync(path)
+  } catch (e) {
+    return { error: errorCode(e) }
+  }
+  if (before.isDirectory()) return { error: 'a directory' }
+  if (!before.isFile()) return { error: 'not a regular file' }
   let fd: number
   try {
-    fd = openSync(path, 'r')
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY)
   } catch (e) {
-    return { kind: 'unreadable', reason: (e as NodeJS.ErrnoException).code ?? String(e) }
+    return { error: errorCode(e) }
   }
   try {
-    if (fstatSync(fd).isDirectory()) return { kind: 'unreadable', reason: 'a directory' }
-    const buf = Buffer.alloc(MAX_PID_FILE_BYTES + 1)
+    const after = fstatSync(fd)
+    // swapped for something else between the check and the open
+    if (!after.isFile() || after.ino !== before.ino || after.dev !== before.dev) return { error: 'not a regular file' }
+    const buf = Buffer.alloc(max + 1)
     const n = readSync(fd, buf, 0, buf.length, 0)
-    if (n > MAX_PID_FILE_BYTES) return { kind: 'invalid', reason: 'too large' }
-    // Python's int() takes surrounding whitespace, a sign and underscores between digits; we take only plain digits.
-    const text = buf.toString('latin1', 0, n).trim()
-    if (!/^\+?\d+$/.test(text)) return { kind: 'invalid', reason: 'not a number' }
-    const pid = Number(text)
-    if (pid <= 0 || pid > PID_MAX) return { kind: 'invalid', reason: 'out of range' }
-    return { kind: 'pid', pid }
+    return { text: buf.toString('latin1', 0, n) }
   } catch (e) {
-    return { kind: 'unreadable', reason: (e as NodeJS.ErrnoException).code ?? String(e) }
+    return { error: errorCode(e) }
   } finally {
     closeSync(fd)
   }
 }
 
+export function readPidFile(path: string): PidRead {
+  const read = readRegularFile(path, MAX_PID_FILE_BYTES)
+  if ('error' in read) return { kind: 'unreadable', reason: read.error }
+  const { text } = read
+  if (text.length > MAX_PID_FILE_BYTES) return { kind: 'invalid', reason: 'too large', text }
+  // Python's int() takes surrounding whitespace, a sign and underscores between digits; we take only plain digits.
+  const trimmed = text.trim()
+  if (!/^\+?\d+$/.test(trimmed)) return { kind: 'invalid', reason: 'not a number', text }
+  const pid = Number(trimmed)
+  if (pid <= 0 || pid > PID_MAX) return { kind: 'invalid', reason: 'out of range', text }
+  return { kind: 'pid', pid, text }
+}
+
 /**
  * Writes the pid atomically: a temp file, then rename over the target, so a reader never sees half a pid
  * file and a symlink planted at the target is replaced rather than followed. The temp file is a dotfile in
- * the run dir's top level, where swift-init's pid-file globs never look.
+ * the run dir's top level, where swift-init's pid-file globs never look. Throws on failure (ENOSPC, a
+ * directory in the way…), leaving no temp file behind.
  */
 export function writePidFile(runDir: string, path: string, pid: number): void {
   mkdirSync(dirname(path), { recursive: true })
   const tmp = join(runDir, `.${basename(path)}.${process.pid}.tmp`)
-  writeFileSync(tmp, String(pid))
   try {
+    writeFileSync(tmp, String(pid))
     renameSync(tmp, path)
   } catch (e) {
     removeFile(tmp)
@@ -66,4 +92,15 @@ export function removeFile(path: string): void {
   } catch {
     // already gone, or a directory: nothing to do, like upstream
   }
+}
+
+/**
+ * Removes a pid file only if it still holds `text` (what the caller read and judged): a pid file a concurrent
+ * start has just rewritten stays. Call it holding the server's lock (locks.ts), so nothing changes in between.
+ */
+export function removeIfUnchanged(path: string, text: string): boolean {
+  const now = readRegularFile(path, MAX_PID_FILE_BYTES)
+  if (!('text' in now) || now.text !== text) return false
+  removeFile(path)
+  return true
 }

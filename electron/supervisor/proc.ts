@@ -18,6 +18,8 @@ export interface ProcessStat {
   comm: string
   state: string
   ppid: number
+  /** Process group id. */
+  pgid: number
   /** Process start, epoch ms. */
   startTimeMs: number
   /** utime + stime, in clock ticks. */
@@ -49,8 +51,9 @@ export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
   return {
     comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
-    state: f[0]!,
+    state: f[0] ?? '?',
     ppid: Number(f[1]),
+    pgid: Number(f[2]),
     cpuTicks: Number(f[11]) + Number(f[12]),
     startTimeMs: bootTime(procDir) + (Number(f[19]) * 1000) / CLOCK_TICKS,
     rssBytes: Number(f[21]) * PAGE_SIZE,

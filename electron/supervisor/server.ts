@@ -1,26 +1,31 @@
 // Port of swift.common.manager.Server: one server type (object-server, object-replicator, …) and its
-// conf files, pid files and processes. Printed lines are swift-init's, word for word.
+// conf files, pid files and processes. Printed lines are swift-init's, word for word, except where the
+// README's "Differences from swift-init" says otherwise.
 
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import { type ChildProcess } from 'node:child_process'
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
 import { dirname, normalize } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { readConf } from './ini.js'
-import { withStartLock } from './locks.js'
-import { inOrder, type Console } from './output.js'
-import { readPidFile, removeFile, writePidFile, type PidRead } from './pid-files.js'
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
+import type { Readable } from 'node:stream'
+import { ConfError, readConf, readconfSection } from './ini.js'
+import { withServerLock } from './locks.js'
+import { decodeBackslashReplace, type Console } from './output.js'
+import { readPidFile, removeIfUnchanged, writePidFile, type PidRead } from './pid-files.js'
+import { childPids, processStat } from './proc.js'
+import { identify, scanServerProcesses, type Identity, type ServerProcess } from './process-table.js'
 import { searchTree } from './search-tree.js'
 import {
-  findExecutable,
   formatServerName,
   GRACEFUL_SHUTDOWN_SERVERS,
+  resolveExecutable,
   SEAMLESS_SHUTDOWN_SERVERS,
   STANDALONE_SERVERS,
   START_ONCE_SERVERS,
   WARNING_WAIT,
 } from './servers.js'
-import { pidNamesServer, sendSignal, SIG_DFL, SIGHUP, SIGTERM, SIGUSR1 } from './signals.js'
+import { sendSignal, SIG_DFL, SIGHUP, SIGKILL, SIGTERM, SIGUSR1 } from './signals.js'
+import { spawnGated } from './spawn.js'
 
 export interface SpawnInfo {
   server: string
@@ -40,6 +45,8 @@ export interface ManagerEnv {
   childEnv?: NodeJS.ProcessEnv
   /** 'inherit' (the CLI) or 'pipe' (the panel captures attached children). */
   attachedStdio?: 'inherit' | 'pipe'
+  /** swift-init's own SIGINT was ignored when it started (a background job): Ctrl-C is no "user quit", and its children ignore it too. */
+  ignoreSigint?: boolean
   onSpawn?: (child: ChildProcess, info: SpawnInfo) => void
 }
 
@@ -75,16 +82,41 @@ const replaceFirst = (s: string, from: string, to: string): string => {
   return i === -1 ? s : s.slice(0, i) + to + s.slice(i + from.length)
 }
 
-interface Proc {
-  child: ChildProcess
-  /** Resolves with everything the child wrote before closing stdout and stderr (daemon + wait mode). */
-  output: Promise<string>
-  exited: Promise<number>
+/** How long Python's Popen.communicate() still waits for its child after a KeyboardInterrupt (_sigint_wait_secs). */
+const SIGINT_WAIT_MS = 250
+
+/** Start-up output kept per child; beyond it, the rest is read and dropped (a flooding daemon cannot grow us). */
+const MAX_OUTPUT_BYTES = 1024 * 1024
+
+interface Exit {
+  /** Python's Popen.returncode: the exit status, or minus the signal number. */
+  rc: number
+  at: number
 }
 
-/** Python's Popen.returncode: the exit status, or minus the signal number. */
-function returnCode(code: number | null, signal: NodeJS.Signals | null): number {
-  return code ?? -(signal ? osConstants.signals[signal] : 1)
+interface Proc {
+  child: ChildProcess
+  pid: number
+  /** Spawned with `once`: the start waits for it to end. */
+  once: boolean
+  /** Daemon with wait: everything it wrote (stderr merged) until it closed its output, and when. */
+  output: Promise<{ text: string; at: number }> | null
+  exited: Promise<Exit>
+  exit: Exit | null
+  /** Python has waited for it (poll, wait, communicate): its pid is gone. Exited and not waited for, it would still be a zombie. */
+  waited: boolean
+}
+
+/** What one pass over the pid files found: pid → pid file, for processes that are this server, and those it could not verify. */
+export interface PidScan {
+  running: Map<number, string>
+  unverified: Map<number, string>
+}
+
+/** A process found running one of this server's confs with no pid file naming it. */
+export interface Unlisted {
+  pid: number
+  confFile: string
 }
 
 export class Server {
@@ -93,10 +125,18 @@ export class Server {
   readonly cmd: string
   readonly type: string
   private procs: Proc[] = []
+  /** Whether this Server holds its lock now (removals inside a launch must not take it again). */
+  private locked = false
+  /** Starts that failed after the confs were found: no binary, no pid file written. */
+  launchFailures = 0
+  /** Live workers of each pid this server sent SIGTERM to: a stop waits for them too. */
+  readonly workers = new Map<number, { pid: number; startTimeMs: number }[]>()
 
   constructor(
     name: string,
     private readonly env: ManagerEnv,
+    /** The Manager's /proc scan, shared by the servers of one command. */
+    private readonly scan: () => ServerProcess[] = () => scanServerProcesses(env.swiftDir, env.procDir),
   ) {
     let server = name.toLowerCase()
     let conf: string | null = null
@@ -136,6 +176,11 @@ export class Server {
     return searchTree(swiftDir, `${serverSearch}*`, '.conf', undefined, '.conf.d')
   }
 
+  /** Every conf this server type has, whatever `.N` or `-c N` says: what a config number counts in. */
+  allConfFiles(): string[] {
+    return new Server(this.server, this.env, this.scan).confFiles({ quiet: true })
+  }
+
   confFiles(opts: RunOptions = {}): string[] {
     let found: string[]
     if (this.server === 'object-expirer') {
@@ -148,6 +193,7 @@ export class Server {
       found = this.findConfFiles(`${this.type}-server`)
     }
     const number = opts.number ?? 0
+    // Python's found[number - 1]: a negative number counts from the end
     const confFiles = number ? found.slice(number - 1, number) : found
     const dumpFound = () => {
       if (found.length) this.print('Found configs:')
@@ -183,64 +229,156 @@ export class Server {
     return this.pidFiles(opts).map((f) => [f, readPidFile(f)])
   }
 
-  /** True when the process exists (and, for us, is really this server). */
-  private signalPid(sig: number, pid: number, pidFile: string, verbose: boolean | undefined): boolean {
-    // swift-init checks the command line only for signal 0; we check before any signal (see README).
-    if (pidNamesServer(pid, `swift-${this.server}`, this.env.procDir) === false) {
-      if (verbose || sig !== SIG_DFL) this.print(`Removing pid file ${pidFile} with wrong pid ${pid}`)
-      removeFile(pidFile)
-      return false
-    }
-    if (sig !== SIG_DFL) this.print(`Signal ${this.server}  pid: ${pid}  signal: ${sig}`)
-    const outcome = sendSignal(pid, sig)
-    if (outcome === 'ESRCH') {
-      if (verbose) this.print(`Removing stale pid file ${pidFile}`)
-      removeFile(pidFile)
-      return false
-    }
-    if (outcome === 'EPERM') {
-      this.print(`No permission to signal PID ${pid}`)
-      return false
-    }
-    return true
+  /**
+   * The identity check for the pid in `pidFile`: is it this server, running the conf that pid file maps to
+   * (the conf whose get_pid_file_name is this pid file)? Our own children that exited and that Python
+   * would not have waited for yet count as zombies, as they would be for swift-init.
+   */
+  identity(pid: number, pidFile: string): Identity {
+    const own = this.procs.find((p) => p.pid === pid)
+    if (own?.exit) return own.waited ? { kind: 'gone' } : { kind: 'zombie' }
+    return identify(
+      pid,
+      { server: this.server, confMatches: (c) => this.getPidFileName(c) === pidFile || sameFile(c, this.getConfFileName(pidFile)) },
+      this.env.procDir,
+    )
   }
 
-  /** Signals every pid in this server's pid files; returns pid → pid file for the processes that exist. */
-  signalPids(sig: number, opts: RunOptions = {}): Map<number, string> {
-    const pids = new Map<number, string>()
+  /** Removes a pid file that still holds what was read, under the server's lock. True when it was removed. */
+  private async remove(pidFile: string, text: string): Promise<boolean> {
+    if (this.locked) return removeIfUnchanged(pidFile, text)
+    return withServerLock(this.env.runDir, this.server, () => removeIfUnchanged(pidFile, text))
+  }
+
+  /** One pid: 'running' when it is this server (signalled, if sig is a real signal); 'stopped' when not; 'unverified' when it cannot be told. */
+  private async signalPid(
+    sig: number,
+    pid: number,
+    pidFile: string,
+    text: string,
+    verbose: boolean | undefined,
+  ): Promise<'running' | 'stopped' | 'unverified'> {
+    const id = this.identity(pid, pidFile)
+    const announce = () => sig !== SIG_DFL && this.print(`Signal ${this.server}  pid: ${pid}  signal: ${sig}`)
+    switch (id.kind) {
+      case 'stranger':
+        // swift-init checks the command line only for signal 0; we check before any signal (see README).
+        if ((await this.remove(pidFile, text)) && (verbose || sig !== SIG_DFL))
+          this.print(`Removing pid file ${pidFile} with wrong pid ${pid}`)
+        return 'stopped'
+      case 'unknown':
+        this.print(`Not signalling PID ${pid} of ${pidFile}: cannot tell what it runs (${id.reason})`)
+        return 'unverified'
+      case 'zombie':
+        // dead, not yet reaped: signalled, it "stops" at once (as swift-init sees it); probed, its pid file is stale
+        announce()
+        if (sig !== SIG_DFL) return 'running'
+        if ((await this.remove(pidFile, text)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
+        return 'stopped'
+      case 'gone':
+        announce()
+        if ((await this.remove(pidFile, text)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
+        return 'stopped'
+      case 'server':
+      case 'exiting': {
+        if (sig === SIGTERM && id.kind === 'server') this.workers.set(pid, this.workersOf(pid, pidFile))
+        announce()
+        const outcome = sendSignal(pid, sig)
+        if (outcome === 'ESRCH') {
+          if ((await this.remove(pidFile, text)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
+          return 'stopped'
+        }
+        if (outcome === 'EPERM') {
+          // Another user's server: probing, it is running (swift-init says it is not, and starts a second copy).
+          if (sig === SIG_DFL) return 'running'
+          this.print(`No permission to signal PID ${pid}`)
+          return 'stopped'
+        }
+        return 'running'
+      }
+    }
+  }
+
+  /** The live descendants of pid that run the same server and conf (its workers). */
+  private workersOf(pid: number, pidFile: string): { pid: number; startTimeMs: number }[] {
+    const out: { pid: number; startTimeMs: number }[] = []
+    const queue = childPids(pid, this.env.procDir)
+    for (let w = queue.shift(); w !== undefined; w = queue.shift()) {
+      const stat = processStat(w, this.env.procDir)
+      if (!stat || this.identity(w, pidFile).kind !== 'server') continue
+      out.push({ pid: w, startTimeMs: stat.startTimeMs })
+      queue.push(...childPids(w, this.env.procDir))
+    }
+    return out
+  }
+
+  /** Signals every pid in this server's pid files (after the identity check). */
+  async signalPids(sig: number, opts: RunOptions = {}): Promise<PidScan> {
+    const result: PidScan = { running: new Map(), unverified: new Map() }
     for (const [pidFile, read] of this.iterPidFiles(opts)) {
       if (read.kind === 'unreadable') {
-        // swift-init dies with a traceback here; we say so and leave the file for the user.
+        // swift-init dies with a traceback here (or blocks forever on a FIFO); we say so and leave the file for the user.
         this.print(`Unable to read pid file ${pidFile} (${read.reason})`)
         continue
       }
       if (read.kind === 'invalid') {
         this.print(`Removing pid file ${pidFile} with invalid pid`)
-        removeFile(pidFile)
+        await this.remove(pidFile, read.text)
         continue
       }
-      if (this.signalPid(sig, read.pid, pidFile, opts.verbose)) pids.set(read.pid, pidFile)
+      const state = await this.signalPid(sig, read.pid, pidFile, read.text, opts.verbose)
+      if (state === 'running') result.running.set(read.pid, pidFile)
+      else if (state === 'unverified') result.unverified.set(read.pid, pidFile)
     }
-    return pids
+    return result
   }
 
-  getRunningPids(opts: RunOptions = {}): Map<number, string> {
-    return this.signalPids(SIG_DFL, opts)
+  async getRunningPids(opts: RunOptions = {}): Promise<Map<number, string>> {
+    return (await this.signalPids(SIG_DFL, opts)).running
   }
 
-  killRunningPids(opts: RunOptions = {}): Map<number, string> {
+  async killRunningPids(opts: RunOptions = {}): Promise<Map<number, string>> {
     let sig = SIGTERM
     if (opts.graceful && GRACEFUL_SHUTDOWN_SERVERS.includes(this.server)) sig = SIGHUP
     else if (opts.seamless && SEAMLESS_SHUTDOWN_SERVERS.includes(this.server)) sig = SIGUSR1
-    return this.signalPids(sig, opts)
+    return (await this.signalPids(sig, opts)).running
   }
 
-  status(opts: RunOptions = {}, pids?: Map<number, string>): number {
-    pids ??= this.getRunningPids(opts)
-    if (pids.size === 0) {
+  /**
+   * Processes running these confs of this server that no running pid file names (a deleted run dir, a pid
+   * file overwritten). Only servers count, not workers: a process that leads its process group (Swift's
+   * servers call setsid), or one in a live non-server group (started by hand in a terminal) whose parent is
+   * no server. Workers left over by a server that is gone (a graceful reload lets them finish their
+   * requests) lead nothing and do not count; neither does anything under a listed pid.
+   */
+  unlisted(confFiles: string[], listed: Iterable<number>, scan = this.scan()): Unlisted[] {
+    const mine = scan.filter((p) => p.server === this.server && p.state !== 'Z')
+    const servers = new Set(scan.map((p) => p.pid))
+    const known = new Set(listed)
+    const parentOf = new Map(scan.map((p) => [p.pid, p.ppid]))
+    const underKnown = (pid: number): boolean => {
+      for (let p: number | undefined = pid; p !== undefined && p > 1; p = parentOf.get(p)) if (known.has(p)) return true
+      return false
+    }
+    const groupAlive = (pgid: number): boolean => {
+      const stat = processStat(pgid, this.env.procDir)
+      return stat !== null && stat.state !== 'Z'
+    }
+    const isServer = (p: ServerProcess): boolean => p.pgid === p.pid || (!servers.has(p.ppid) && !servers.has(p.pgid) && groupAlive(p.pgid))
+    return mine
+      .filter((p) => isServer(p) && !underKnown(p.pid))
+      .map((p) => ({ pid: p.pid, confFile: confFiles.find((c) => c === p.confFile || sameFile(c, p.confFile)) }))
+      .filter((p): p is Unlisted => p.confFile !== undefined)
+  }
+
+  async status(opts: RunOptions = {}, pids?: Map<number, string>): Promise<number> {
+    pids ??= await this.getRunningPids(opts)
+    const confFiles = this.confFiles({ ...opts, quiet: true })
+    const runningConfs = new Set([...pids.values()].map((f) => this.getConfFileName(f)))
+    const extra = confFiles.some((c) => !runningConfs.has(c)) ? this.unlisted(confFiles, pids.keys()) : []
+    if (pids.size === 0 && extra.length === 0) {
       const number = opts.number ?? 0
       if (number) {
-        const confFiles = this.confFiles({ ...opts, quiet: true })
         if (confFiles.length) this.print(`${this.server} #${number} not running (${confFiles[0]})`)
       } else {
         this.print(`No ${this.server} running`)
@@ -248,11 +386,12 @@ export class Server {
       return 1
     }
     for (const [pid, pidFile] of pids) this.print(`${this.server} running (${pid} - ${this.getConfFileName(pidFile)})`)
+    for (const p of extra) this.print(`${this.server} running (${p.pid} - ${p.confFile}) without a pid file`)
     return 0
   }
 
-  /** Launches one process; returns its pid, or null when the binary could not be run. */
-  private spawn(confFile: string, opts: RunOptions): number | null {
+  /** Launches one process; returns its pid, or why it could not. */
+  private spawn(confFile: string, opts: RunOptions): number | { message: string; failed: boolean } {
     const args = [confFile]
     if (opts.once) args.push('once')
     const daemon = opts.daemon !== false
@@ -261,110 +400,244 @@ export class Server {
     // swift-init spawns first and then finds it cannot write the pid file, leaving an untracked daemon;
     // we make sure the pid file's directory is usable before anything runs.
     ensureWritableDir(dirname(pidFile))
-    const binary = findExecutable(this.cmd, this.env.path) ?? this.cmd
+    const exe = resolveExecutable(this.cmd, this.env.path)
+    // swift-init says "does not exist" and moves on; a file it cannot execute ends it with a traceback
+    if ('error' in exe) {
+      return exe.error === 'ENOENT'
+        ? { message: `${this.cmd} does not exist`, failed: false }
+        : { message: `Unable to run ${this.cmd}: permission denied`, failed: true }
+    }
     const attached = this.env.attachedStdio ?? 'inherit'
-    const stdio: StdioOptions = !daemon
-      ? attached === 'inherit'
-        ? 'inherit'
-        : ['ignore', 'pipe', 'pipe']
-      : [attached === 'inherit' ? 'inherit' : 'ignore', opts.wait === false ? 'ignore' : 'pipe', opts.wait === false ? 'ignore' : 'pipe']
-    const child = spawn(binary, args, {
-      stdio,
+    const capture = daemon && opts.wait !== false
+    const gated = spawnGated(exe.path, args, {
+      stdin: attached === 'inherit' ? 'inherit' : 'ignore',
+      output: daemon ? (capture ? 'pipe' : 'ignore') : attached,
+      merge: capture,
+      ignoreSigint: this.env.ignoreSigint ?? false,
       env: this.env.childEnv ?? { ...process.env, PATH: this.env.path },
     })
-    child.on('error', () => {
-      // reported through child.pid below; the listener keeps an async spawn error from crashing us
-    })
-    if (child.pid === undefined) return null
-    writePidFile(this.env.runDir, pidFile, child.pid)
+    if ('error' in gated) return { message: `Unable to start ${this.cmd} (${gated.error})`, failed: true }
+    try {
+      writePidFile(this.env.runDir, pidFile, gated.pid)
+    } catch (e) {
+      // nothing ran yet: the shell waiting to exec the server is killed
+      gated.abort()
+      return {
+        message: `Unable to write pid file ${pidFile} (${(e as NodeJS.ErrnoException).code ?? String(e)}); ${this.cmd} not started`,
+        failed: true,
+      }
+    }
+    gated.release()
+    const child = gated.child
     this.env.onSpawn?.(child, { server: this.server, confFile, pidFile, attached: !daemon })
     const proc: Proc = {
       child,
-      output: daemon && opts.wait !== false ? collectOutput(child) : Promise.resolve(''),
-      exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve(returnCode(code, signal)))),
+      pid: gated.pid,
+      once: opts.once ?? false,
+      output: capture && child.stdout ? collectOutput(child.stdout) : null,
+      exited: new Promise((resolve) =>
+        child.once('exit', (code, signal) => {
+          proc.exit = { rc: code ?? -(signal ? osConstants.signals[signal] : 1), at: Date.now() }
+          resolve(proc.exit)
+        }),
+      ),
+      exit: null,
+      waited: false,
     }
     this.procs.push(proc)
-    return child.pid
+    return gated.pid
   }
 
-  /** Waits for spawned processes to start: reads their output to EOF and reports early exits. */
-  async wait(opts: RunOptions = {}, console: Console = this.env.console): Promise<number> {
-    const { consoles, finish } = inOrder(console, this.procs.length)
-    const statuses = await Promise.all(
-      this.procs.map(async (proc, i) => {
-        try {
-          const output = await proc.output
-          if (opts.once) await proc.exited
-          if (!output) return 0
-          consoles[i]!.print(output)
-          // the output may just be a warning: give the process a moment to die
-          const rc = await Promise.race([proc.exited, sleep(WARNING_WAIT * 1000, null)])
-          return rc ?? 0
-        } finally {
-          finish(i)
-        }
-      }),
-    )
-    return statuses.reduce((a, b) => a + b, 0)
-  }
-
-  /** Waits for attached (no-daemon) processes to end. */
-  async interact(signal?: AbortSignal): Promise<number> {
+  /**
+   * Waits for spawned processes to start, as swift-init's wait() does one after another: each one's output
+   * to its end (read all along, never blocking the child), then, when it printed something, up to
+   * WARNING_WAIT seconds for it to die. `clock` is when the previous one's wait ended in swift-init's
+   * sequence: a wait starts no earlier, so each child gets exactly the window swift-init would give it.
+   * Returns the number of children that exited non-zero within their window.
+   */
+  async wait(console: Console = this.env.console, clock = { at: Date.now() }): Promise<number> {
     let status = 0
     for (const proc of this.procs) {
-      const rc = await abortable(proc.exited, signal)
-      if (rc) status += 1
+      const output = proc.output ? await proc.output : null
+      let start = Math.max(clock.at, output?.at ?? 0)
+      if (proc.once) {
+        start = Math.max(start, (await proc.exited).at)
+        proc.waited = true
+      }
+      clock.at = start
+      if (!output?.text) continue
+      console.print(output.text)
+      const end = start + WARNING_WAIT * 1000
+      const timer = new AbortController()
+      const exit = await Promise.race([proc.exited, sleep(Math.max(0, end - Date.now()), null, { signal: timer.signal }).catch(() => null)])
+      timer.abort()
+      if (exit && exit.at <= end) {
+        proc.waited = true
+        if (exit.rc !== 0) status += 1
+        clock.at = Math.max(start, exit.at)
+      } else {
+        clock.at = end
+      }
     }
     return status
   }
 
-  /** Finds the confs and spawns a process for each, unless this server already runs. */
+  /**
+   * Waits for attached (no-daemon) processes to end; throws AbortedError on Ctrl-C, whichever came first.
+   * On Ctrl-C, Python's communicate() still waits up to 0.25 s for the child it was waiting on (and so reaps
+   * it if it exits), while the others stay unreaped: the stop that follows sees them as swift-init does.
+   */
+  async interact(signal?: AbortSignal): Promise<number> {
+    let status = 0
+    for (const proc of this.procs) {
+      try {
+        const exit = await abortable(proc.exited, signal)
+        // a Ctrl-C that came with the child's exit may be queued behind it: let it land before deciding
+        await nextTurn()
+        if (signal?.aborted) throw new AbortedError()
+        proc.waited = true
+        if (exit.rc) status += 1
+      } catch (e) {
+        if (e instanceof AbortedError) {
+          const timer = new AbortController()
+          await Promise.race([proc.exited, sleep(SIGINT_WAIT_MS, null, { signal: timer.signal }).catch(() => null)])
+          timer.abort()
+          if (proc.exit) proc.waited = true
+        }
+        throw e
+      }
+    }
+    return status
+  }
+
+  /** Finds the confs and spawns a process for each, unless this server already runs; holds the server's lock throughout. */
   async launch(opts: RunOptions = {}): Promise<Map<number, string>> {
     const confFiles = this.confFiles(opts)
     if (confFiles.length === 0) return new Map()
-    return withStartLock(this.env.runDir, this.server, async () => {
-      let alreadyStarted = false
-      for (const [pid, pidFile] of this.getRunningPids(opts)) {
-        const confFile = this.getConfFileName(pidFile)
-        // legacy: no other instance may start while one runs, unless -c picks which
-        if (confFiles.includes(confFile)) {
-          alreadyStarted = true
-          this.print(`${this.server} running (${pid} - ${confFile})`)
-        } else if (!opts.number) {
-          alreadyStarted = true
-          this.print(`${this.server} running (${pid} - ${pidFile})`)
-        }
+    return withServerLock(this.env.runDir, this.server, async () => {
+      this.locked = true
+      try {
+        return await this.launchLocked(confFiles, opts)
+      } finally {
+        this.locked = false
       }
-      if (alreadyStarted) {
-        this.print(`${this.server} already started...`)
-        return new Map<number, string>()
-      }
-      const once = START_ONCE_SERVERS.includes(this.server) ? opts.once : false
-      const pids = new Map<number, string>()
-      for (const confFile of confFiles) {
-        this.print(`${once ? `Running ${this.server} once` : `Starting ${this.server}`}...(${confFile})`)
-        const pid = this.spawn(confFile, { ...opts, once })
-        if (pid === null) {
-          this.print(`${this.cmd} does not exist`)
-          break
-        }
-        pids.set(pid, confFile)
-      }
-      return pids
     })
   }
 
-  stop(opts: RunOptions = {}): Map<number, string> {
+  private async launchLocked(confFiles: string[], opts: RunOptions): Promise<Map<number, string>> {
+    let alreadyStarted = false
+    const found = await this.signalPids(SIG_DFL, opts)
+    const blocks = (confFile: string): boolean => {
+      // legacy: no other instance may start while one runs, unless -c picks which
+      if (confFiles.includes(confFile)) return true
+      return !opts.number
+    }
+    for (const [pid, pidFile] of [...found.running, ...found.unverified]) {
+      const confFile = this.getConfFileName(pidFile)
+      if (confFiles.includes(confFile)) {
+        alreadyStarted = true
+        this.print(`${this.server} running (${pid} - ${confFile})`)
+      } else if (!opts.number) {
+        alreadyStarted = true
+        this.print(`${this.server} running (${pid} - ${pidFile})`)
+      }
+    }
+    if (!alreadyStarted) {
+      // the pid files may be gone (a deleted run dir) while the servers run: look at the processes too
+      const listed = [...found.running.keys(), ...found.unverified.keys()]
+      for (const p of this.unlisted(this.allConfFiles(), listed, scanServerProcesses(this.env.swiftDir, this.env.procDir))) {
+        if (!blocks(p.confFile)) continue
+        alreadyStarted = true
+        this.print(`${this.server} running (${p.pid} - ${p.confFile}) without a pid file`)
+      }
+    }
+    if (alreadyStarted) {
+      this.print(`${this.server} already started...`)
+      return new Map<number, string>()
+    }
+    const once = START_ONCE_SERVERS.includes(this.server) ? opts.once : false
+    const pids = new Map<number, string>()
+    for (const confFile of confFiles) {
+      this.print(`${once ? `Running ${this.server} once` : `Starting ${this.server}`}...(${confFile})`)
+      const pid = this.spawn(confFile, { ...opts, once })
+      if (typeof pid !== 'number') {
+        this.print(pid.message)
+        if (pid.failed) this.launchFailures += 1
+        break
+      }
+      pids.set(pid, confFile)
+    }
+    return pids
+  }
+
+  async stop(opts: RunOptions = {}): Promise<Map<number, string>> {
     return this.killRunningPids(opts)
+  }
+
+  /**
+   * --kill-after-timeout: SIGKILL to a server that is still there, and its workers. A server that leads
+   * its process group (Swift's call setsid) is killed with its group, as swift-init does; one that does
+   * not is killed with the workers found when it was signalled, each checked again first.
+   */
+  killHard(pid: number, pidFile: string): void {
+    const id = this.identity(pid, pidFile)
+    if (id.kind !== 'server' && id.kind !== 'exiting') return
+    const stat = processStat(pid, this.env.procDir)
+    if (stat?.pgid === pid) {
+      sendSignal(-pid, SIGKILL)
+      return
+    }
+    sendSignal(pid, SIGKILL)
+    for (const w of this.workers.get(pid) ?? []) if (this.workerAlive(w, pidFile)) sendSignal(w.pid, SIGKILL)
+  }
+
+  /** A worker recorded at signal time is still that process (same start time), alive and not a zombie. */
+  workerAlive(w: { pid: number; startTimeMs: number }, pidFile: string): boolean {
+    const stat = processStat(w.pid, this.env.procDir)
+    if (!stat || stat.startTimeMs !== w.startTimeMs) return false
+    const id = this.identity(w.pid, pidFile)
+    return id.kind === 'server' || id.kind === 'exiting'
+  }
+
+  /**
+   * Whether the signalled pid is still there (this server's process, running or exiting, or unverifiable).
+   * Once it is gone its pid file is removed, unless `tidy` is null (swift-init's kill leaves it for status).
+   */
+  async stillRunning(pid: number, pidFile: string, tidy: { verbose?: boolean } | null): Promise<boolean> {
+    const id = this.identity(pid, pidFile)
+    if (id.kind === 'server' || id.kind === 'exiting' || id.kind === 'unknown') return true
+    if (!tidy) return false
+    const read = readPidFile(pidFile)
+    if (read.kind === 'pid' && read.pid === pid && (await this.remove(pidFile, read.text)) && tidy.verbose) {
+      this.print(id.kind === 'stranger' ? `Removing pid file ${pidFile} with wrong pid ${pid}` : `Removing stale pid file ${pidFile}`)
+    }
+    return false
   }
 }
 
+/** Two paths name the same file (symlinks, bind mounts): same device and inode. */
+function sameFile(a: string, b: string): boolean {
+  if (a === b) return true
+  try {
+    const [x, y] = [statSync(a), statSync(b)]
+    return x.dev === y.dev && x.ino === y.ino
+  } catch {
+    return false
+  }
+}
+
+/**
+ * swift-init's has_expirer_section: readconf(path, section_name='object-expirer') succeeds. A ValueError
+ * (no such section, not UTF-8) is False there too; an unreadable or malformed conf, which crashes
+ * swift-init, is treated as having no such section.
+ */
 function hasExpirerSection(confPath: string): boolean {
   try {
-    return readConf(confPath).sections.has('object-expirer')
-  } catch {
-    // upstream crashes on an unreadable conf; an unreadable conf has no usable expirer section
-    return false
+    readconfSection(readConf(confPath), 'object-expirer', confPath)
+    return true
+  } catch (e) {
+    if (e instanceof ConfError) return false
+    throw e
   }
 }
 
@@ -373,8 +646,10 @@ function ensureWritableDir(dir: string): void {
   if (!existsSync(dir)) {
     try {
       mkdirSync(dir, { recursive: true })
-    } catch {
-      throw new FatalError(`Unable to create ${dir}.  Running as non-root?`)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new FatalError(`Unable to create ${dir}.  Running as non-root?`)
+      throw new FatalError(`Unable to create ${dir} (${code ?? String(e)})`)
     }
   }
   try {
@@ -384,21 +659,31 @@ function ensureWritableDir(dir: string): void {
   }
 }
 
-/** Everything written to stdout and stderr until both close (a daemonised server closes them after start-up). */
-function collectOutput(child: ChildProcess): Promise<string> {
+/** Everything written until the output closes (a daemonised server closes it after start-up), and when; kept up to MAX_OUTPUT_BYTES. */
+function collectOutput(stream: Readable): Promise<{ text: string; at: number }> {
   const chunks: Buffer[] = []
-  const closed = [child.stdout, child.stderr].map(
-    (stream) =>
-      new Promise<void>((resolve) => {
-        if (!stream) return resolve()
-        stream.on('data', (c: Buffer) => chunks.push(c))
-        stream.once('close', resolve)
-      }),
-  )
-  return Promise.all(closed).then(() => Buffer.concat(chunks).toString('utf8'))
+  let kept = 0
+  let dropped = 0
+  return new Promise((resolve) => {
+    // the panel's capture may have set an encoding on the same stream: then chunks come as text
+    stream.on('data', (chunk: Buffer | string) => {
+      const c = typeof chunk === 'string' ? Buffer.from(chunk) : chunk
+      const room = MAX_OUTPUT_BYTES - kept
+      if (room > 0) chunks.push(c.subarray(0, room))
+      kept += Math.min(room, c.length)
+      dropped += Math.max(0, c.length - room)
+    })
+    stream.on('error', () => {
+      // a broken pipe ends the output like a close
+    })
+    stream.once('close', () => {
+      const text = decodeBackslashReplace(Buffer.concat(chunks))
+      resolve({ text: dropped ? `${text}\n... ${dropped} more bytes of output not shown` : text, at: Date.now() })
+    })
+  })
 }
 
-class AbortedError extends Error {}
+export class AbortedError extends Error {}
 
 function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p
@@ -409,5 +694,3 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
     p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort))
   })
 }
-
-export { AbortedError }

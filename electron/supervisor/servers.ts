@@ -23,25 +23,61 @@ export function formatServerName(name: string): [server: string, cmd: string] {
   return [server, `swift-${server}`]
 }
 
-/** distutils' find_executable: the first PATH entry holding an executable regular file of that name. */
-export function findExecutable(cmd: string, path: string): string | null {
+/**
+ * How exec finds `cmd` on `path` (execvp, as Python's subprocess and libuv do): the first entry holding an
+ * executable regular file. `EACCES` when some entry holds a file that cannot be executed and none can,
+ * else `ENOENT`. An empty entry is the current directory.
+ */
+export function resolveExecutable(cmd: string, path: string): { path: string } | { error: 'ENOENT' | 'EACCES' } {
+  let denied = false
   for (const dir of path.split(delimiter)) {
     const candidate = join(dir || '.', cmd)
     try {
-      if (statSync(candidate).isFile()) {
-        accessSync(candidate, constants.X_OK)
-        return candidate
+      if (!statSync(candidate).isFile()) {
+        denied = true
+        continue
       }
-    } catch {
-      // not here, or not executable: keep looking
+      accessSync(candidate, constants.X_OK)
+      return { path: candidate }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EACCES') denied = true
     }
+  }
+  return { error: denied ? 'EACCES' : 'ENOENT' }
+}
+
+/** The executable exec would run for `cmd`, or null. */
+export function findExecutable(cmd: string, path: string): string | null {
+  const r = resolveExecutable(cmd, path)
+  return 'path' in r ? r.path : null
+}
+
+const isFile = (p: string): boolean => {
+  try {
+    return statSync(p).isFile()
+  } catch {
+    return false
+  }
+}
+
+/**
+ * distutils' find_executable, which swift-init's verify_server uses: `cmd` as a regular file in the current
+ * directory, else on `path`; the execute bit is not checked (exec then says EACCES). An empty `path` finds
+ * nothing on it.
+ */
+export function findOnPath(cmd: string, path: string): string | null {
+  if (isFile(cmd)) return cmd
+  if (!path) return null
+  for (const dir of path.split(delimiter)) {
+    const candidate = join(dir, cmd)
+    if (isFile(candidate)) return candidate
   }
   return null
 }
 
-/** swift-init's verify_server: a name whose binary is not on PATH is dropped. */
+/** swift-init's verify_server: a name whose binary distutils cannot find is dropped. */
 export function verifyServer(name: string, path: string): boolean {
-  return name !== '' && findExecutable(formatServerName(name)[1], path) !== null
+  return name !== '' && findOnPath(formatServerName(name)[1], path) !== null
 }
 
 /** Our fixed run and print order: main servers, then the rest alphabetically, then unknown names. */

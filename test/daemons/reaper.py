@@ -13,6 +13,13 @@ The command's exit status goes to fd 3 (its code, or -N if killed by signal
 N). Then the caller's stdio is released, and this process stays, reaping,
 until none of its adopted daemons is left. SIGINT, SIGTERM and SIGHUP are
 passed on to the command while it runs.
+
+Two settings, taken from the environment (and not passed on):
+  REAPER_GROUP=1       run the command in a process group of its own and
+                       pass signals to the whole group, as a terminal's
+                       Ctrl-C reaches every foreground process
+  REAPER_IGNORE_INT=1  start the command with SIGINT ignored, as a
+                       non-interactive shell starts a background job
 """
 import ctypes
 import os
@@ -28,15 +35,27 @@ def main():
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         sys.exit('reaper: prctl: %s' % os.strerror(ctypes.get_errno()))
+    group = os.environ.pop('REAPER_GROUP', '') == '1'
+    ignore_int = os.environ.pop('REAPER_IGNORE_INT', '') == '1'
     command = os.fork()
     if command == 0:
         os.close(STATUS_FD)  # only the reaper reports the status
         try:
+            if group:
+                os.setpgid(0, 0)
+            if ignore_int:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
             os.execvp(sys.argv[1], sys.argv[1:])
         finally:
             os._exit(127)  # exec failed; the traceback is on stderr
+    if group:
+        try:
+            os.setpgid(command, command)  # whichever of the two runs first
+        except OSError:
+            pass
+    target = -command if group else command
     for sig in FORWARDED:
-        signal.signal(sig, lambda signo, _frame: os.kill(command, signo))
+        signal.signal(sig, lambda signo, _frame: os.kill(target, signo))
     while True:
         try:
             pid, status = os.wait()

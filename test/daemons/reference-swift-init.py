@@ -72,9 +72,12 @@ def parser():
     p.add_option('--kill-after-timeout', dest='kill_after_timeout',
                  action='store_true',
                  help='Kill daemon and all children after kill-wait period.')
-    # The driver's own option; it is not passed on to the Manager.
-    p.add_option('--swift-dir', dest='swift_dir', default=manager.SWIFT_DIR,
-                 help='where the server configs are (default /etc/swift)')
+    # The driver's own option, worded as ours; it is not passed on to the
+    # Manager.
+    p.add_option('--swift-dir', dest='swift_dir',
+                 default=os.environ.get('SWIFT_DIR', manager.SWIFT_DIR),
+                 help='directory holding the server configs (default: '
+                 '$SWIFT_DIR, else /etc/swift)')
     return p
 
 

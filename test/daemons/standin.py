@@ -9,8 +9,14 @@ Behaviour comes from an optional [standin] section of the conf:
 
   startup_output  text printed to stdout at start (\\n means a newline)
   stderr_output   text printed to stderr at start
+  interleaved     lines printed at start alternately to stdout and stderr,
+                  separated by |, each flushed (their order must survive)
+  startup_hex     raw bytes (hex) written to stdout at start, e.g. 41e942
   exit_code       exit with this code after the output ("dies at start")
   exit_delay      seconds to wait before that exit
+  exit_detached   with exit_code: close stdio first (as a daemon does), then
+                  wait exit_delay and exit ("fails late")
+  serve_for       seconds to serve, then exit 0 on its own
   once_output     text printed in `once` mode, which exits 0 after a pass
   daemonize       default true: setsid, and unless `verbose`, put stdio on
                   /dev/null, which closes swift-init's pipe like a real server
@@ -20,9 +26,14 @@ Behaviour comes from an optional [standin] section of the conf:
   usr1            `reexec`: on SIGUSR1 exec itself again, same pid and argv
                   (a seamless reload); otherwise SIGUSR1 stops it like TERM
   workers         number of worker processes to fork
+  worker_ignore_term  workers ignore SIGTERM and outlive the server (which
+                  then exits without waiting for them)
   log_every       seconds between log lines in `verbose` mode (default 0.2),
                   the first one after one interval
   log_burst       lines per interval (default 1)
+
+SIGINT ends it (and its workers) quietly with status 0, as Ctrl-C ends a
+real server, unless SIGINT was inherited as ignored, which it then keeps.
 
 It never writes the pid file: that is swift-init's job.
 """
@@ -35,7 +46,10 @@ import time
 SERVER = os.path.basename(sys.argv[0])[len('swift-'):]
 GENERATION = int(os.environ.get('STANDIN_GENERATION', '0'))
 WORKER_POLL = 0.2
-SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1)  # seconds between a worker's checks that its parent lives
+# SIGINT is taken too, unless inherited as ignored (a background job).
+SIGINT_IGNORED = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1) + \
+    (() if SIGINT_IGNORED else (signal.SIGINT,))
 
 
 def read_standin_section(path):
@@ -69,21 +83,24 @@ def detach_stdio():
     os.close(devnull)
 
 
-def run_worker(parent):
+def run_worker(parent, ignore_term):
     signal.pthread_sigmask(signal.SIG_SETMASK, [])
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    while os.getppid() == parent:
+    signal.signal(signal.SIGTERM,
+                  signal.SIG_IGN if ignore_term else signal.SIG_DFL)
+    if not SIGINT_IGNORED:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # ends it quietly
+    while ignore_term or os.getppid() == parent:
         time.sleep(WORKER_POLL)
     os._exit(0)
 
 
-def fork_workers(count):
+def fork_workers(count, ignore_term=False):
     parent = os.getpid()
     pids = []
     for _ in range(count):
         pid = os.fork()
         if pid == 0:
-            run_worker(parent)
+            run_worker(parent, ignore_term)
         pids.append(pid)
     return pids
 
@@ -129,9 +146,12 @@ def serve(conf, verbose):
         handled.remove(signal.SIGTERM)
     # Signals are taken synchronously with sigtimedwait: no handler races.
     signal.pthread_sigmask(signal.SIG_BLOCK, handled)
-    workers = fork_workers(int(conf.get('workers', 0)))
+    lingering = truthy(conf.get('worker_ignore_term', 'false'))
+    workers = fork_workers(int(conf.get('workers', 0)), lingering)
     console = Console(conf) if verbose else None
     deadline = None
+    if 'serve_for' in conf:
+        deadline = time.monotonic() + float(conf['serve_for'])
     while True:
         now = time.monotonic()
         if deadline is not None and now >= deadline:
@@ -144,6 +164,8 @@ def serve(conf, verbose):
             if console and time.monotonic() >= console.due:
                 console.log()
             continue
+        if info.si_signo == signal.SIGINT:
+            break
         if info.si_signo == signal.SIGUSR1 and conf.get('usr1') == 'reexec':
             stop_workers(workers)
             signal.pthread_sigmask(signal.SIG_SETMASK, [])
@@ -152,7 +174,8 @@ def serve(conf, verbose):
         key = 'hup_delay' if info.si_signo == signal.SIGHUP else 'term_delay'
         stop_at = now + float(conf.get(key, 0))
         deadline = stop_at if deadline is None else min(deadline, stop_at)
-    stop_workers(workers)
+    if not lingering:
+        stop_workers(workers)
     return 0
 
 
@@ -164,9 +187,17 @@ def main():
     flags = sys.argv[2:]
     emit(sys.stdout, conf.get('startup_output'))
     emit(sys.stderr, conf.get('stderr_output'))
+    for i, line in enumerate(conf.get('interleaved', '').split('|')):
+        if line:
+            emit(sys.stderr if i % 2 else sys.stdout, line)
+    if 'startup_hex' in conf:
+        sys.stdout.flush()
+        os.write(1, bytes.fromhex(conf['startup_hex']))
     if 'exit_code' in conf or 'once' in flags:
         signal.pthread_sigmask(signal.SIG_SETMASK, [])  # no serve(): defaults
     if 'exit_code' in conf:
+        if truthy(conf.get('exit_detached', 'false')):
+            detach_stdio()
         time.sleep(float(conf.get('exit_delay', 0)))
         return int(conf['exit_code'])
     if 'once' in flags:

@@ -28,12 +28,12 @@ interface Started {
 function startDirect(f: Fixture, ...flags: string[]): Started {
   const child = spawn(join(f.bin, 'swift-proxy-server'), [join(f.etc, 'proxy-server.conf'), ...flags], { env: f.env })
   const output = { stdout: '', stderr: '' }
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (output.stdout += s))
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (output.stderr += s))
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (output.stdout += s))
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (output.stderr += s))
   return {
     child,
     output,
-    stdoutClosed: new Promise((done) => child.stdout!.on('close', done)),
+    stdoutClosed: new Promise((done) => child.stdout.on('close', done)),
     exited: new Promise((done) => child.on('exit', (code) => done(code))),
   }
 }

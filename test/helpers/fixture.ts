@@ -30,11 +30,13 @@ function findRoot(dir: string): string {
 const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
 const DAEMONS = join(ROOT, 'test/daemons')
 export const STANDIN = join(DAEMONS, 'standin.py')
-export const CLI = join(ROOT, 'out/node/electron/cli/swift-init.js')
+/** The CLI as built for users (npm run build:node): one file, runnable by `node` or as a program. */
+export const CLI = join(ROOT, 'out/cli/swift-init.js')
 const REFERENCE = join(DAEMONS, 'reference-swift-init.py')
 const REAPER = join(DAEMONS, 'reaper.py')
+const ZOMBIE = join(DAEMONS, 'zombie.py')
 const PYTHON = '/usr/bin/python3'
-/** What children may need on PATH besides the stand-ins; python3 is linked as PYTHON. */
+/** What children may need on PATH besides the stand-ins; python3 is linked as PYTHON, node as this Node. */
 const TOOLS = ['sh', 'env', 'sleep', 'cat', 'ps', 'prlimit']
 const SYSTEM_BIN = ['/usr/bin', '/bin', '/usr/sbin', '/sbin']
 
@@ -71,6 +73,7 @@ export function makeFixture(spec: FixtureSpec = {}): Fixture {
   for (const dir of [f.etc, f.bin, f.tools]) mkdirSync(dir)
   for (const server of spec.binaries ?? []) symlinkSync(STANDIN, join(f.bin, `swift-${server}`))
   symlinkSync(PYTHON, join(f.tools, 'python3'))
+  symlinkSync(process.execPath, join(f.tools, 'node'))
   for (const tool of TOOLS) {
     const found = SYSTEM_BIN.map((d) => join(d, tool)).find((p) => existsSync(p))
     if (found) symlinkSync(found, join(f.tools, tool))
@@ -105,6 +108,14 @@ export interface RunOptions {
   signal?: NodeJS.Signals
   /** Run as this uid and gid (needs root), through setpriv. */
   asUser?: number
+  /** Our CLI: run the built file as a program (its sh preamble, then node from PATH) rather than with `node`. */
+  viaBin?: boolean
+  /** Give the command a process group of its own and send `signal` to all of it, as Ctrl-C at a terminal does. */
+  signalGroup?: boolean
+  /** Start the command with SIGINT ignored, as a non-interactive shell starts a background job. */
+  sigintIgnored?: boolean
+  /** Extra environment for the command (e.g. COLUMNS). */
+  env?: NodeJS.ProcessEnv
 }
 
 export interface RunResult {
@@ -117,7 +128,7 @@ export interface RunResult {
 
 export function runOurs(f: Fixture, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   if (!existsSync(CLI)) return Promise.reject(new Error(`${CLI} does not exist: build it with npm run build:node`))
-  return run(f, [process.execPath, CLI, '--swift-dir', f.etc, '--run-dir', f.run, ...args], opts)
+  return run(f, [...(opts.viaBin ? [] : [process.execPath]), CLI, '--swift-dir', f.etc, '--run-dir', f.run, ...args], opts)
 }
 
 export function runReference(f: Fixture, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -134,7 +145,13 @@ function run(f: Fixture, command: string[], opts: RunOptions): Promise<RunResult
       ? ['/usr/bin/setpriv', `--reuid=${opts.asUser}`, `--regid=${opts.asUser}`, '--clear-groups', ...command]
       : command
   const started = Date.now()
-  const child = spawn(PYTHON, [REAPER, ...argv], { cwd: f.root, env: f.env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] })
+  const env = {
+    ...f.env,
+    ...opts.env,
+    ...(opts.signalGroup ? { REAPER_GROUP: '1' } : {}),
+    ...(opts.sigintIgnored ? { REAPER_IGNORE_INT: '1' } : {}),
+  }
+  const child = spawn(PYTHON, [REAPER, ...argv], { cwd: f.root, env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] })
   child.unref() // it stays to reap the daemons; cleanup() ends it
   child.stdin.end(opts.input ?? '')
   const text = (stream: Readable): { value: string; ended: Promise<void> } => {
@@ -246,6 +263,27 @@ function pidsWhere(test: (cmdline: string) => boolean): number[] {
 /** The live stand-in daemons of a fixture, workers included (zombies have no cmdline, so are left out). */
 export function livePids(f: Fixture): number[] {
   return pidsWhere((c) => c.includes(`${f.bin}/swift-`))
+}
+
+/**
+ * Leaves a zombie of `server` (a stand-in on the fixture's PATH) and returns its pid: the process has exited
+ * and its parent never reaps it. It goes with cleanup().
+ */
+export async function makeZombie(f: Fixture, server: string): Promise<number> {
+  const conf = join(f.root, `zombie-${server}.conf`)
+  writeFileSync(conf, '[standin]\nexit_code = 0\n')
+  const child = spawn(PYTHON, [ZOMBIE, join(f.bin, `swift-${server}`), conf], { env: f.env, stdio: ['ignore', 'pipe', 'inherit'] })
+  child.unref()
+  const pid = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      out += c
+      if (out.includes('\n')) resolve(Number(out.trim()))
+    })
+    child.once('exit', (code) => reject(new Error(`zombie.py exited ${code}`)))
+  })
+  child.stdout.destroy()
+  return pid
 }
 
 /** Kills everything the fixture started (daemons, workers, swift-init runs, reapers), then removes it. */

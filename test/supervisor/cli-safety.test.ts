@@ -105,13 +105,20 @@ describe('starting', () => {
     expect(livePids(f)).toEqual([])
   })
 
-  it('drops a server whose binary is missing or not executable', async () => {
+  it('drops a server whose binary is missing; keeps one that is not executable, and says why it cannot run it', async () => {
     f = makeFixture({ binaries: [], confs: SAIO_CONFS })
+    const missing = await runOurs(f, ['start', 'proxy'])
+    expect(missing.code).toBe(1)
+    expect(missing.stdout).not.toContain('Starting')
     writeFileSync(join(f.bin, 'swift-proxy-server'), '#!/bin/sh\n')
     chmodSync(join(f.bin, 'swift-proxy-server'), 0o644)
     const r = await runOurs(f, ['start', 'proxy'])
     expect(r.code).toBe(1)
-    expect(r.stdout).not.toContain('Starting')
+    expect(r.stdout).toContain(
+      `Starting proxy-server...(${f.etc}/proxy-server.conf)\nUnable to run swift-proxy-server: permission denied\n`,
+    )
+    expect(r.stderr).toBe('')
+    expect(pidFiles(f)).toEqual({})
   })
 
   it('finds no config in an unreadable conf dir, and says so', async () => {
@@ -145,14 +152,22 @@ describe('no-daemon', () => {
   })
 })
 
+interface JsonSummary {
+  command: string
+  exitCode: number
+  servers: string[]
+  instances: { id: string; number: number; pidState: string }[]
+}
+const json = (text: string): JsonSummary => JSON.parse(text) as JsonSummary
+
 describe('--json', () => {
   it('status --json lists every instance instead of text', async () => {
     standard()
     await runOurs(f, ['start', 'object.2'])
     const r = await runOurs(f, ['status', 'object', 'proxy', '--json'])
-    const doc = JSON.parse(r.stdout)
+    const doc = json(r.stdout)
     expect(doc).toMatchObject({ command: 'status', exitCode: 1, servers: ['proxy-server', 'object-server'] })
-    expect(doc.instances.map((i: { id: string; pidState: string }) => [i.id, i.pidState])).toEqual([
+    expect(doc.instances.map((i) => [i.id, i.pidState])).toEqual([
       ['proxy-server', 'none'],
       ['object-server.1', 'none'],
       ['object-server.2', 'running'],
@@ -163,7 +178,7 @@ describe('--json', () => {
   it('other commands end with a JSON summary line', async () => {
     standard()
     const r = await runOurs(f, ['start', 'proxy', '--json'])
-    const last = JSON.parse(r.stdout.trim().split('\n').at(-1)!)
+    const last = json(r.stdout.trim().split('\n').at(-1) ?? '')
     expect(last).toMatchObject({ command: 'start', exitCode: 0 })
     expect(last.instances[0]).toMatchObject({ id: 'proxy-server', pidState: 'running' })
   })

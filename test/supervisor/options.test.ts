@@ -10,7 +10,7 @@ describe('parseArgs (optparse rules)', () => {
 
   it('accepts unique prefixes of long options and refuses ambiguous ones', () => {
     expect(parseArgs(['--verb', '--kill-a', 'x']).options).toMatchObject({ verbose: true, killAfterTimeout: true })
-    expect(() => parseArgs(['--no'])).toThrow('ambiguous option: --no (--no-wait, --no-daemon, --non-strict?)')
+    expect(() => parseArgs(['--no'])).toThrow('ambiguous option: --no (--no-daemon, --no-wait, --non-strict?)')
   })
 
   it('words errors as optparse does', () => {

@@ -35,7 +35,7 @@ describe('readPidFile', () => {
   it('reads through a symlink like swift-init does', () => {
     writeFileSync(join(dir, 'real'), '77')
     symlinkSync(join(dir, 'real'), join(dir, 'link.pid'))
-    expect(readPidFile(join(dir, 'link.pid'))).toEqual({ kind: 'pid', pid: 77 })
+    expect(readPidFile(join(dir, 'link.pid'))).toEqual({ kind: 'pid', pid: 77, text: '77' })
   })
 })
 

@@ -1,0 +1,214 @@
+// Which processes run which Swift server with which conf, read from /proc; and the one identity check made
+// before every signal swift-init sends (and before a pid file is believed).
+//
+// A process runs server S with conf C when its program is S's binary `swift-S`: the executable itself
+// (argv[0]), or the script a Python interpreter runs (`/usr/bin/python3 /usr/bin/swift-object-server C …`,
+// what the kernel makes of the script's shebang; interpreter flags such as `-u` skipped), never any other
+// argument (a `tail -f …/swift-object-server.log` or a shell naming it does not count); and C is the argument
+// right after the program, resolved against the process's working directory when relative.
+// A process with no command line left is a zombie (state Z: dead, not yet reaped) or one that is exiting;
+// the kernel still keeps its name (`comm`, the program's basename cut to 15 bytes), which is all that can
+// identify either. Swift's servers call setsid() at start, so a parent leads its process group and its
+// workers carry its pid as their pgid.
+
+import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { basename, isAbsolute, normalize, resolve } from 'node:path'
+import { PROC_DIR, processStat } from './proc.js'
+import { ALL_SERVERS } from './servers.js'
+
+export interface ServerProcess {
+  pid: number
+  ppid: number
+  /** Process group: a server's own pid for it and its workers. */
+  pgid: number
+  /** e.g. `object-server`. */
+  server: string
+  /** The conf argument, absolute (a relative one resolved against the process's working directory). */
+  confFile: string
+  /** The kernel's state letter: R, S, D, T (stopped), Z (zombie, dead and not yet reaped)… */
+  state: string
+  /** Process start, epoch ms: with the pid, the identity of this process instance. */
+  startTimeMs: number
+  /** Run with `once` (a single pass). */
+  once: boolean
+}
+
+const INTERPRETER = /^(python|pypy)[\d.]*$/
+const KNOWN = new Set<string>(ALL_SERVERS)
+
+/** The program a command line runs (the executable, or an interpreter's script) and the arguments after it. */
+export function programOf(argv: readonly string[]): { program: string; args: string[] } | null {
+  let i = 0
+  if (INTERPRETER.test(basename(argv[0] ?? ''))) {
+    i = 1
+    while (argv[i]?.startsWith('-')) i++ // interpreter flags (-u, -s, -E): none take a value in a shebang
+  }
+  const program = argv[i]
+  return program === undefined ? null : { program, args: argv.slice(i + 1) }
+}
+
+type ProcRead = { text: string } | { error: string }
+
+function readProc(pid: number, file: string, procDir: string): ProcRead {
+  try {
+    return { text: readFileSync(`${procDir}/${pid}/${file}`, 'latin1') }
+  } catch (e) {
+    return { error: (e as NodeJS.ErrnoException).code ?? String(e) }
+  }
+}
+
+function splitCmdline(text: string): string[] {
+  const argv = text.split('\0')
+  if (argv.at(-1) === '') argv.pop()
+  return argv
+}
+
+/** A conf argument made absolute against the process's working directory; null when that cannot be read. */
+function absoluteConf(conf: string, pid: number, procDir: string): string | null {
+  if (isAbsolute(conf)) return normalize(conf)
+  try {
+    return resolve(readlinkSync(`${procDir}/${pid}/cwd`), conf)
+  } catch {
+    return null
+  }
+}
+
+/** The swift dir and, if it differs, its real path, each ending in `/`: a conf is inside when it starts with one. */
+function dirPrefixes(swiftDir: string): string[] {
+  const plain = normalize(swiftDir).replace(/\/+$/, '') + '/'
+  try {
+    const real = realpathSync(swiftDir).replace(/\/+$/, '') + '/'
+    return real === plain ? [plain] : [plain, real]
+  } catch {
+    return [plain]
+  }
+}
+
+/**
+ * Every process running a Swift server (one swift-init knows) with a conf inside swiftDir, by pid. Workers
+ * are included (same server and conf as their parent). Zombies and exiting processes have no command line
+ * left: they are included, marked by `state` (Z for a zombie), only where they can be attributed, that is
+ * when their parent is a listed process (a worker that died), and then carry its server and conf.
+ * Cost: one read of each process's stat and cmdline in procDir.
+ */
+export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): ServerProcess[] {
+  const prefixes = dirPrefixes(swiftDir)
+  const found = new Map<number, ServerProcess>()
+  const unnamed: { pid: number; ppid: number; pgid: number; state: string; startTimeMs: number }[] = []
+  let names: string[]
+  try {
+    names = readdirSync(procDir)
+  } catch {
+    return []
+  }
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue
+    const pid = Number(name)
+    if (pid === process.pid) continue
+    const stat = processStat(pid, procDir)
+    const cmdline = readProc(pid, 'cmdline', procDir)
+    if (!stat || !('text' in cmdline)) continue
+    const base = { pid, ppid: stat.ppid, pgid: stat.pgid, state: stat.state, startTimeMs: stat.startTimeMs }
+    if (cmdline.text === '') {
+      unnamed.push(base)
+      continue
+    }
+    const argv = splitCmdline(cmdline.text)
+    const run = programOf(argv)
+    const program = basename(run?.program ?? '')
+    const server = program.slice('swift-'.length)
+    const conf = run?.args[0]
+    if (!program.startsWith('swift-') || !KNOWN.has(server) || conf === undefined) continue
+    const confFile = absoluteConf(conf, pid, procDir)
+    if (confFile === null || !prefixes.some((p) => confFile.startsWith(p))) continue
+    found.set(pid, { ...base, server, confFile, once: run?.args.slice(1).includes('once') ?? false })
+  }
+  for (const p of unnamed) {
+    const parent = found.get(p.ppid)
+    if (parent) found.set(p.pid, { ...p, server: parent.server, confFile: parent.confFile, once: parent.once })
+  }
+  return [...found.values()].sort((a, b) => a.pid - b.pid)
+}
+
+export type Identity =
+  /** A live process running the expected server with an accepted conf: safe to signal. */
+  | { kind: 'server' }
+  /** The expected server's process, exiting: no command line left, the right kernel name, not yet a zombie. Still there: wait for it. */
+  | { kind: 'exiting' }
+  /** Dead and not yet reaped, with the expected server's kernel name: stopped. */
+  | { kind: 'zombie' }
+  /** No such process. */
+  | { kind: 'gone' }
+  /** Something else has the pid now (or it is pid 1, or ourselves): never signal it. */
+  | { kind: 'stranger'; reason: string }
+  /** Cannot tell (/proc unreadable or hidden): fail closed, signal nothing, say why. */
+  | { kind: 'unknown'; reason: string }
+
+export interface Expected {
+  /** `object-server`: the process's program must be `swift-object-server`. */
+  server: string
+  /** Whether the process's conf argument (made absolute) is one this check accepts. */
+  confMatches(confFile: string): boolean
+  /** When known (a record from a scan): the process must also have started then, so that a reused pid never passes. */
+  startTimeMs?: number
+}
+
+function exists(pid: number): boolean | 'unknown' {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    return code === 'ESRCH' ? false : code === 'EPERM' ? true : 'unknown'
+  }
+}
+
+/**
+ * The identity check before every signal: is `pid` the expected server's process? See Identity for the
+ * answers; 'unknown' (fail closed) when /proc cannot say, e.g. not mounted, or the process hidden from us
+ * (hidepid) while kill(pid, 0) says it exists.
+ */
+export function identify(pid: number, expected: Expected, procDir = PROC_DIR): Identity {
+  if (!Number.isInteger(pid) || pid <= 0) return { kind: 'stranger', reason: 'not a process id' }
+  if (pid === 1) return { kind: 'stranger', reason: 'pid 1 is init' }
+  if (pid === process.pid) return { kind: 'stranger', reason: 'it is swift-init itself' }
+  const cmd = `swift-${expected.server}`
+  const stat = processStat(pid, procDir)
+  if (!stat) {
+    const alive = exists(pid)
+    if (alive === false) return { kind: 'gone' }
+    return { kind: 'unknown', reason: `${procDir}/${pid} cannot be read` }
+  }
+  if (expected.startTimeMs !== undefined && Math.abs(stat.startTimeMs - expected.startTimeMs) > 10) return { kind: 'gone' }
+  const nameMatches = stat.comm === cmd.slice(0, 15)
+  if (stat.state === 'Z') return nameMatches ? { kind: 'zombie' } : { kind: 'stranger', reason: `a dead ${stat.comm}` }
+  const cmdline = readProc(pid, 'cmdline', procDir)
+  if ('error' in cmdline) {
+    if (cmdline.error === 'ENOENT') return identifyGone(pid, expected, procDir)
+    return { kind: 'unknown', reason: `${procDir}/${pid}/cmdline: ${cmdline.error}` }
+  }
+  if (cmdline.text === '') return nameMatches ? { kind: 'exiting' } : { kind: 'stranger', reason: `${stat.comm} has no command line` }
+  const argv = splitCmdline(cmdline.text)
+  const run = programOf(argv)
+  const program = basename(run?.program ?? '')
+  if (program !== cmd) return { kind: 'stranger', reason: `it runs ${basename(argv[0] ?? '')}` }
+  const conf = run?.args[0]
+  if (conf === undefined) return { kind: 'stranger', reason: `${cmd} without a conf` }
+  const confFile = absoluteConf(conf, pid, procDir)
+  if (confFile === null) return { kind: 'unknown', reason: `${procDir}/${pid}/cwd cannot be read` }
+  return expected.confMatches(confFile) ? { kind: 'server' } : { kind: 'stranger', reason: `${cmd} with ${confFile}` }
+}
+
+/** The process vanished between reads: gone, or now a zombie. */
+function identifyGone(pid: number, expected: Expected, procDir: string): Identity {
+  const stat = processStat(pid, procDir)
+  if (!stat) return { kind: 'gone' }
+  return stat.state === 'Z' && stat.comm === `swift-${expected.server}`.slice(0, 15)
+    ? { kind: 'zombie' }
+    : { kind: 'unknown', reason: `${procDir}/${pid}/cmdline vanished` }
+}
+
+/** The identity check for a scanned record: the same process (pid and start time), still that server and conf. */
+export function checkIdentity(p: ServerProcess, procDir = PROC_DIR): Identity {
+  return identify(p.pid, { server: p.server, confMatches: (c) => c === p.confFile, startTimeMs: p.startTimeMs }, procDir)
+}
