@@ -1,6 +1,7 @@
 // Malformed WebSocket frames against `npm run serve` in a process of its own: raw bytes on the TCP socket
 // after a valid upgrade. Whatever a client sends, the host closes that one connection and keeps serving.
 import { randomBytes } from 'node:crypto'
+import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { cleanup, makeFixture, serveFixture, type Fixture } from '../helpers/fixture.js'
@@ -107,5 +108,44 @@ describe('the browser host under malformed WebSocket frames', () => {
     })
     ws.close()
     expect(JSON.parse(answer)).toMatchObject({ id: 1, result: { ok: true, value: { transport: 'browser' } } })
+  })
+
+  it('survives malformed requests and handshakes, and connections reset halfway', async () => {
+    const key = randomBytes(16).toString('base64')
+    const head = (lines: string[]) => Buffer.from(`${lines.join('\r\n')}\r\n\r\n`)
+    const upgrade = (extra: string[]) =>
+      head([`GET ${wsPath()} HTTP/1.1`, `Host: 127.0.0.1:${port()}`, 'Upgrade: websocket', 'Connection: Upgrade', ...extra])
+    const requests: { name: string; bytes: Buffer; reset?: boolean }[] = [
+      { name: 'not HTTP', bytes: Buffer.from('GARBAGE\r\n\r\n') },
+      { name: 'binary junk', bytes: randomBytes(4096) },
+      { name: 'a 64 KiB header', bytes: head([`GET ${wsPath()} HTTP/1.1`, `Host: 127.0.0.1:${port()}`, `X-Big: ${'a'.repeat(65536)}`]) },
+      { name: 'an upgrade of the wrong version', bytes: upgrade([`Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 8']) },
+      { name: 'an upgrade without a key', bytes: upgrade(['Sec-WebSocket-Version: 13']) },
+      { name: 'an upgrade with a bad key', bytes: upgrade(['Sec-WebSocket-Key: short', 'Sec-WebSocket-Version: 13']) },
+      {
+        name: 'an upgrade reset before the answer',
+        bytes: upgrade([`Sec-WebSocket-Key: ${key}`, 'Sec-WebSocket-Version: 13']),
+        reset: true,
+      },
+      { name: 'a request reset halfway', bytes: Buffer.from(`GET ${new URL(host.url).pathname} HTTP/1.1\r\nHost: 127`), reset: true },
+    ]
+    const killedBy: string[] = []
+    for (const r of requests) {
+      const socket = connect(port(), '127.0.0.1')
+      socket.on('error', () => {})
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()))
+      socket.write(r.bytes)
+      if (r.reset) socket.resetAndDestroy()
+      await Promise.race([new Promise((done) => socket.once('close', done)), new Promise((done) => setTimeout(done, 1000))])
+      socket.destroy()
+      await new Promise((done) => setTimeout(done, 50))
+      if (!alive()) {
+        killedBy.push(r.name)
+        host = await serveFixture(f)
+      }
+    }
+    expect(killedBy).toEqual([])
+    const page = await fetch(host.url)
+    expect(page.status).toBe(200)
   })
 })
