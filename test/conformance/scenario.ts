@@ -48,6 +48,8 @@ export interface Scenario {
   prepare?: (f: Fixture) => void | Promise<void>
   /** Commands run first, by the same implementation, and compared too. */
   setup?: string[][]
+  /** Called on each twin after the setup commands, before the command under test. */
+  afterSetup?: (f: Fixture) => void | Promise<void>
   args: string[]
   run?: (f: Fixture) => RunOptions
   /** Compare output lines in order; otherwise sorted, since the reference walks servers in Python set order. */
@@ -59,6 +61,8 @@ export interface Scenario {
    * outcome against the reference's, instead of equality.
    */
   differs?: (ours: Outcome, reference: Outcome) => void
+  /** Something more to compare, read from each twin once the command has run (e.g. a daemon's limits). */
+  probe?: (f: Fixture) => unknown
 }
 
 export interface Step {
@@ -72,6 +76,7 @@ export interface Outcome {
   steps: Step[]
   pidFiles: Record<string, string>
   liveDaemons: number
+  probed?: unknown
 }
 
 type Runner = typeof runOurs
@@ -86,6 +91,7 @@ async function play(s: Scenario, f: Fixture, runner: Runner): Promise<Outcome> {
   const steps: Step[] = []
   for (const args of [...(s.setup ?? []), s.args]) {
     const last = steps.length === (s.setup?.length ?? 0)
+    if (last) await s.afterSetup?.(f)
     const r = await runner(f, args, last ? s.run?.(f) : {})
     const lines = (text: string): string[] => {
       const all = normalize(text, f).split('\n')
@@ -94,7 +100,13 @@ async function play(s: Scenario, f: Fixture, runner: Runner): Promise<Outcome> {
     const stdout = lines(r.stdout)
     steps.push({ args: args.join(' '), code: r.code, stdout: last && s.view ? s.view(stdout) : stdout, stderr: lines(r.stderr) })
   }
-  return { steps, pidFiles: normalizedPidFiles(f), liveDaemons: await settledCount(() => livePids(f).length) }
+  const probed = s.probe?.(f)
+  return {
+    steps,
+    pidFiles: normalizedPidFiles(f),
+    liveDaemons: await settledCount(() => livePids(f).length),
+    ...(s.probe ? { probed } : {}),
+  }
 }
 
 function normalizedPidFiles(f: Fixture): Record<string, string> {

@@ -14,12 +14,15 @@ N). Then the caller's stdio is released, and this process stays, reaping,
 until none of its adopted daemons is left. SIGINT, SIGTERM and SIGHUP are
 passed on to the command while it runs.
 
-Two settings, taken from the environment (and not passed on):
+Three settings, taken from the environment (and not passed on):
   REAPER_GROUP=1       run the command in a process group of its own and
                        pass signals to the whole group, as a terminal's
                        Ctrl-C reaches every foreground process
   REAPER_IGNORE_INT=1  start the command with SIGINT ignored, as a
                        non-interactive shell starts a background job
+  REAPER_HIDE=P1:P2    (root only) run the command in a mount namespace of
+                       its own where these files are /dev/null, e.g. to see
+                       what happens on a machine without some binary
 """
 import ctypes
 import os
@@ -27,8 +30,22 @@ import signal
 import sys
 
 PR_SET_CHILD_SUBREAPER = 36
+CLONE_NEWNS = 0x00020000
+MS_BIND, MS_REC, MS_PRIVATE = 4096, 16384, 1 << 18
 STATUS_FD = 3
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def hide(libc, paths):
+    """Makes each path /dev/null in a new mount namespace of this process."""
+    def check(rc, what):
+        if rc != 0:
+            sys.exit('reaper: %s: %s' % (what, os.strerror(ctypes.get_errno())))
+    check(libc.unshare(CLONE_NEWNS), 'unshare')
+    check(libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None), 'mount')
+    for path in paths:
+        check(libc.mount(b'/dev/null', path.encode(), None, MS_BIND, None),
+              'bind ' + path)
 
 
 def main():
@@ -37,6 +54,7 @@ def main():
         sys.exit('reaper: prctl: %s' % os.strerror(ctypes.get_errno()))
     group = os.environ.pop('REAPER_GROUP', '') == '1'
     ignore_int = os.environ.pop('REAPER_IGNORE_INT', '') == '1'
+    hidden = [p for p in os.environ.pop('REAPER_HIDE', '').split(':') if p]
     command = os.fork()
     if command == 0:
         os.close(STATUS_FD)  # only the reaper reports the status
@@ -45,6 +63,8 @@ def main():
                 os.setpgid(0, 0)
             if ignore_int:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+            if hidden:
+                hide(libc, hidden)
             os.execvp(sys.argv[1], sys.argv[1:])
         finally:
             os._exit(127)  # exec failed; the traceback is on stderr

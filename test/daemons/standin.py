@@ -12,7 +12,8 @@ Behaviour comes from an optional [standin] section of the conf:
   interleaved     lines printed at start alternately to stdout and stderr,
                   separated by |, each flushed (their order must survive)
   startup_hex     raw bytes (hex) written to stdout at start, e.g. 41e942
-  exit_code       exit with this code after the output ("dies at start")
+  exit_code       exit with this code after the output ("dies at start");
+                  a negative one -N: killed by signal N
   exit_delay      seconds to wait before that exit
   exit_detached   with exit_code: close stdio first (as a daemon does), then
                   wait exit_delay and exit ("fails late")
@@ -199,7 +200,11 @@ def main():
         if truthy(conf.get('exit_detached', 'false')):
             detach_stdio()
         time.sleep(float(conf.get('exit_delay', 0)))
-        return int(conf['exit_code'])
+        code = int(conf['exit_code'])
+        if code < 0:
+            signal.signal(-code, signal.SIG_DFL)
+            os.kill(os.getpid(), -code)
+        return code
     if 'once' in flags:
         emit(sys.stdout, conf.get('once_output'))
         time.sleep(0.1)  # the pass

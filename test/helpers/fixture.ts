@@ -30,8 +30,11 @@ function findRoot(dir: string): string {
 const ROOT = findRoot(dirname(fileURLToPath(import.meta.url)))
 const DAEMONS = join(ROOT, 'test/daemons')
 export const STANDIN = join(DAEMONS, 'standin.py')
-/** The CLI as built for users (npm run build:node): one file, runnable by `node` or as a program. */
-export const CLI = join(ROOT, 'out/cli/swift-init.js')
+/**
+ * The CLI as built for users (npm run build:node): one file, runnable by `node` or as a program.
+ * SWIFT_PANEL_CLI names another build instead, e.g. one of an older commit, to see a scenario fail before a fix.
+ */
+export const CLI = process.env.SWIFT_PANEL_CLI ?? join(ROOT, 'out/cli/swift-init.js')
 const REFERENCE = join(DAEMONS, 'reference-swift-init.py')
 const REAPER = join(DAEMONS, 'reaper.py')
 const ZOMBIE = join(DAEMONS, 'zombie.py')
@@ -116,6 +119,8 @@ export interface RunOptions {
   sigintIgnored?: boolean
   /** Extra environment for the command (e.g. COLUMNS). */
   env?: NodeJS.ProcessEnv
+  /** Files the command must not find, made /dev/null in a mount namespace of its own (needs root: see canHide). */
+  hide?: string[]
 }
 
 export interface RunResult {
@@ -150,6 +155,7 @@ function run(f: Fixture, command: string[], opts: RunOptions): Promise<RunResult
     ...opts.env,
     ...(opts.signalGroup ? { REAPER_GROUP: '1' } : {}),
     ...(opts.sigintIgnored ? { REAPER_IGNORE_INT: '1' } : {}),
+    ...(opts.hide ? { REAPER_HIDE: opts.hide.join(':') } : {}),
   }
   const child = spawn(PYTHON, [REAPER, ...argv], { cwd: f.root, env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] })
   child.unref() // it stays to reap the daemons; cleanup() ends it
@@ -195,6 +201,9 @@ function run(f: Fixture, command: string[], opts: RunOptions): Promise<RunResult
     })
   })
 }
+
+/** Whether RunOptions.hide can work here: it needs root (a mount namespace of its own). */
+export const canHide = (): boolean => process.getuid?.() === 0
 
 let referenceProblem: string | null | undefined
 /** Why the reference swift-init cannot run here (warned once), or null. */
