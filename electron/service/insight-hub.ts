@@ -20,7 +20,7 @@ import type {
 import { childPids, processStat } from '../supervisor/proc.js'
 import { probeAll, probeTarget, type Health } from './insight/health-probe.js'
 import { findOrphans, listeningFromProc, stopOrphans, type Orphan } from './insight/orphans.js'
-import { boundUdp } from './insight/proc-net.js'
+import { boundUdp, listeningTcp } from './insight/proc-net.js'
 import { ReconCacheReader } from './insight/recon-cache.js'
 import { ReconClient } from './insight/recon-http.js'
 import { scanServerProcesses } from './insight/server-processes.js'
@@ -48,6 +48,8 @@ export interface InsightOptions {
 
 /** Orphans and silent log targets are looked for this often (a /proc scan), and after every command. */
 const SCAN_EVERY_MS = 5000
+/** One read of /proc/net/tcp serves every instance sampled within this. */
+const LISTENING_TTL_MS = 500
 
 export class InsightHub {
   private ports = new Map<string, WsgiPortsRead | null>()
@@ -58,7 +60,11 @@ export class InsightHub {
   private readonly passes = new ReconCacheReader()
   private reconClient: ReconClient | null = null
   private orphans: Orphan[] = []
+  /** The listening-socket table, read once for every instance sampled in a refresh (it lists every socket of the box). */
+  private listeningTable: { at: number; table: ReturnType<typeof listeningTcp> } | null = null
   private silent: SilentLogTarget[] = []
+  /** What the silent log targets were worked out from (the confs, the bound UDP ports): they are parsed again only when it changes. */
+  private silentFrom = ''
   private scannedAt = 0
 
   constructor(private readonly options: InsightOptions) {}
@@ -66,6 +72,7 @@ export class InsightHub {
   /** The swift dir's confs changed: ports are read again; the profile changed: everything is forgotten. */
   confsChanged(profileChanged = false): void {
     this.ports.clear()
+    this.silentFrom = ''
     if (!profileChanged) return
     this.health.clear()
     this.answered.clear()
@@ -117,12 +124,18 @@ export class InsightHub {
       })
     }
     const strays = this.orphans.filter((o) => o.server === i.server && o.confFile === i.confFile && o.listening === false)
-    const g = instanceWorkers(pid, { strays: strays.map((o) => ({ pid: o.pid, startTimeMs: o.startTimeMs })) })
+    const g = instanceWorkers(pid, { strays: strays.map((o) => ({ pid: o.pid, startTimeMs: o.startTimeMs })), listening: this.listening() })
     if (!g) return []
     return [
       ...g.current.map((w) => ({ pid: w.pid, startedAt: w.startTimeMs, generation: 'current' as const })),
       ...g.old.map((w) => ({ pid: w.pid, startedAt: w.startTimeMs, generation: 'old' as const })),
     ]
+  }
+
+  private listening(): ReturnType<typeof listeningTcp> {
+    const now = Date.now()
+    if (!this.listeningTable || now - this.listeningTable.at > LISTENING_TTL_MS) this.listeningTable = { at: now, table: listeningTcp() }
+    return this.listeningTable.table
   }
 
   /** Problems the insight finds: orphans, and confs that send their logs to a loopback port nobody listens on. */
@@ -207,11 +220,15 @@ export class InsightHub {
     const before = JSON.stringify(this.orphans.map((o) => [o.pid, o.listening]))
     this.orphans = findOrphans(scanServerProcesses(swiftDir), pidFilePids, swiftDir, listeningFromProc())
     const bound = boundUdp()
-    const silentBefore = JSON.stringify(this.silent)
-    this.silent = instances.flatMap((i) => silentLogTarget(i.id, i.server, i.confFile, { bound }) ?? [])
-    if (before !== JSON.stringify(this.orphans.map((o) => [o.pid, o.listening])) || silentBefore !== JSON.stringify(this.silent)) {
-      this.options.changed()
+    const from = JSON.stringify([instances.map((i) => i.id), bound])
+    let silentChanged = false
+    if (from !== this.silentFrom) {
+      this.silentFrom = from
+      const silentBefore = JSON.stringify(this.silent)
+      this.silent = instances.flatMap((i) => silentLogTarget(i.id, i.server, i.confFile, { bound }) ?? [])
+      silentChanged = silentBefore !== JSON.stringify(this.silent)
     }
+    if (before !== JSON.stringify(this.orphans.map((o) => [o.pid, o.listening])) || silentChanged) this.options.changed()
   }
 
   /** Recon answers of a storage server with the recon filter, at most every 10 s per instance. */

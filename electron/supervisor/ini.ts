@@ -7,7 +7,7 @@
 // directory is its `*.conf` entries (not dotfiles) read in sorted order, later values winning, unreadable
 // ones skipped.
 
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, constants as fsConstants } from 'node:fs'
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, statSync, constants as fsConstants } from 'node:fs'
 import { join } from 'node:path'
 
 export type Section = Record<string, string>
@@ -140,15 +140,10 @@ function readText(path: string): string | null {
   try {
     const st = fstatSync(fd)
     if (!st.isFile()) return null
-    const chunks: Buffer[] = []
-    for (;;) {
-      const buf = Buffer.alloc(65536)
-      const n = readSync(fd, buf)
-      if (n === 0) break
-      chunks.push(buf.subarray(0, n))
-    }
+    // to its end, however long (a conf is small: no fixed buffers to zero)
+    const bytes = readFileSync(fd)
     try {
-      return utf8.decode(Buffer.concat(chunks))
+      return utf8.decode(bytes)
     } catch {
       throw new ConfError('value', `${path}: not UTF-8`)
     }
