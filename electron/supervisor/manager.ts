@@ -24,9 +24,11 @@ const KILL_SETTLE_MS = 5_000
 
 type CommandFn = (opts: RunOptions) => Promise<number>
 
+/** Main servers first, then the rest alphabetically, then unknown names; one server's instances by conf name. */
 function byServerOrder(a: string, b: string): number {
   const [sa, sb] = [a, b].map((n) => formatServerName(n.toLowerCase())[0]) as [string, string]
-  return serverOrder(sa) - serverOrder(sb) || compareCodePoints(sa, sb) || compareCodePoints(a, b)
+  const conf = (n: string) => (n.includes('.') ? n.slice(n.lastIndexOf('.') + 1).toLowerCase() : '')
+  return serverOrder(sa) - serverOrder(sb) || compareCodePoints(sa, sb) || compareCodePoints(conf(a), conf(b)) || compareCodePoints(a, b)
 }
 
 /**

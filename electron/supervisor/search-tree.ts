@@ -40,11 +40,16 @@ function isDir(path: string): boolean {
   }
 }
 
-/** os.walk(top) top-down, not following symlinked dirs; unreadable dirs are skipped like os.walk does. */
+/**
+ * os.walk(top) top-down, not following symlinked dirs; unreadable dirs are skipped like os.walk does.
+ * Entries in sorted order, where os.walk takes the directory's own order (which differs between file
+ * systems, even between two copies of one tree): search_tree stops at the first level holding a
+ * `.conf.d`, so that order decides which nested confs it finds; sorted, ours always finds the same.
+ */
 function* walk(top: string): Generator<[root: string, dirs: string[], files: string[]]> {
   let entries: Dirent[]
   try {
-    entries = readdirSync(top, { withFileTypes: true })
+    entries = readdirSync(top, { withFileTypes: true }).sort((a, b) => compareCodePoints(a.name, b.name))
   } catch {
     return
   }

@@ -5,7 +5,7 @@
 import { type ChildProcess } from 'node:child_process'
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
-import { dirname, normalize } from 'node:path'
+import { dirname, normalize, relative } from 'node:path'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import type { Readable } from 'node:stream'
 import { ConfError, readConf, readconfSection } from './ini.js'
@@ -58,6 +58,11 @@ export interface RunOptions {
   graceful?: boolean
   seamless?: boolean
   number?: number
+  /**
+   * Not swift-init's: the panel's exact instances, these 1-based config numbers of the server, as if `-c N`
+   * were given for each (one Manager for many instances of a server, not one each).
+   */
+  numbers?: number[]
   killWait?: number
   killAfterTimeout?: boolean
   /** null or undefined: swift-init's default (strict unless an alias or glob was used). */
@@ -194,7 +199,7 @@ export class Server {
     }
     const number = opts.number ?? 0
     // Python's found[number - 1]: a negative number counts from the end
-    const confFiles = number ? found.slice(number - 1, number) : found
+    const confFiles = opts.numbers ? opts.numbers.flatMap((n) => found[n - 1] ?? []) : number ? found.slice(number - 1, number) : found
     const dumpFound = () => {
       if (found.length) this.print('Found configs:')
       found.forEach((f, i) => this.print(`  ${i + 1}) ${f}`))
@@ -218,7 +223,7 @@ export class Server {
       this.conf !== null
         ? searchTree(runDir, `${this.server}*`, '', [`${this.conf}.pid`, `${this.conf}.pid.d`])
         : searchTree(runDir, `${this.server}*`)
-    if (opts.number) {
+    if (opts.number || opts.numbers) {
       const confFiles = this.confFiles(opts)
       pidFiles = pidFiles.filter((p) => confFiles.includes(this.getConfFileName(p)))
     }
@@ -365,10 +370,31 @@ export class Server {
       return stat !== null && stat.state !== 'Z'
     }
     const isServer = (p: ServerProcess): boolean => p.pgid === p.pid || (!servers.has(p.ppid) && !servers.has(p.pgid) && groupAlive(p.pgid))
+    // one stat per conf at most, not one per conf and process: a start of N instances stays O(N)
+    const listedConfs = new Set(confFiles)
+    let byInode: Map<string, string> | null = null
+    const confOf = (path: string): string | undefined => {
+      if (listedConfs.has(path)) return path
+      byInode ??= new Map(
+        confFiles.flatMap((c) => {
+          const k = fileKey(c)
+          return k === null ? [] : [[k, c] as const]
+        }),
+      )
+      const key = fileKey(path)
+      return key === null ? undefined : byInode.get(key)
+    }
     return mine
       .filter((p) => isServer(p) && !underKnown(p.pid))
-      .map((p) => ({ pid: p.pid, confFile: confFiles.find((c) => c === p.confFile || sameFile(c, p.confFile)) }))
-      .filter((p): p is Unlisted => p.confFile !== undefined)
+      .map((p) => ({ pid: p.pid, confFile: confOf(p.confFile) }))
+      .filter((p): p is Unlisted => p.confFile !== undefined && this.seesPidFile(this.getPidFileName(p.confFile)))
+  }
+
+  /** Whether pidFiles() would list this pid file were it there: `object.1` sees only `…1.pid` (swift-init's `exts`). */
+  private seesPidFile(pidFile: string): boolean {
+    const inRunDir = relative(this.env.runDir, pidFile)
+    if (!inRunDir.startsWith(this.server) || inRunDir.startsWith('..')) return false
+    return this.conf === null || pidFile.endsWith(`${this.conf}.pid`) || pidFile.endsWith(`${this.conf}.pid.d`)
   }
 
   async status(opts: RunOptions = {}, pids?: Map<number, string>): Promise<number> {
@@ -530,14 +556,14 @@ export class Server {
     const blocks = (confFile: string): boolean => {
       // legacy: no other instance may start while one runs, unless -c picks which
       if (confFiles.includes(confFile)) return true
-      return !opts.number
+      return !opts.number && !opts.numbers
     }
     for (const [pid, pidFile] of [...found.running, ...found.unverified]) {
       const confFile = this.getConfFileName(pidFile)
       if (confFiles.includes(confFile)) {
         alreadyStarted = true
         this.print(`${this.server} running (${pid} - ${confFile})`)
-      } else if (!opts.number) {
+      } else if (!opts.number && !opts.numbers) {
         alreadyStarted = true
         this.print(`${this.server} running (${pid} - ${pidFile})`)
       }
@@ -566,6 +592,8 @@ export class Server {
         break
       }
       pids.set(pid, confFile)
+      // between spawns, the event loop runs: a panel starting 500 instances keeps answering meanwhile
+      await nextTurn()
     }
     return pids
   }
@@ -618,11 +646,17 @@ export class Server {
 /** Two paths name the same file (symlinks, bind mounts): same device and inode. */
 function sameFile(a: string, b: string): boolean {
   if (a === b) return true
+  const x = fileKey(a)
+  return x !== null && x === fileKey(b)
+}
+
+/** A file's device and inode, or null when it cannot be stat'ed. */
+function fileKey(path: string): string | null {
   try {
-    const [x, y] = [statSync(a), statSync(b)]
-    return x.dev === y.dev && x.ino === y.ino
+    const st = statSync(path)
+    return `${st.dev}:${st.ino}`
   } catch {
-    return false
+    return null
   }
 }
 
