@@ -4,6 +4,7 @@
 // the flood; with each client's unsent events bounded (electron/host/client-feed.ts) they stay flat.
 
 import { setTimeout as sleep } from 'node:timers/promises'
+import WebSocket from 'ws'
 import { startHost } from '../electron/host/host.js'
 import { SupervisorService } from '../electron/service/service.js'
 import { rawUpgrade, type RawClient } from '../test/helpers/raw-socket.js'
@@ -21,8 +22,10 @@ export interface HostFloodResult {
   linesPerSec: number
   /** Bytes per second the client that reads received. */
   readerBytesPerSec: number
-  /** Stalled clients the host closed for staying behind. */
-  closed: number
+  /** Clients the host closed for staying behind (or leaving its answers unread). */
+  closedBehind: number
+  /** Clients the host closed for not answering its pings (a raw socket never does). */
+  closedPing: number
   before: Memory
   /** The largest RSS and heap seen while flooding (sampled every second, no forced GC). */
   duringMax: Memory
@@ -66,11 +69,12 @@ export async function hostFlood(seconds = 60, stalled = 20, linesPerSec = 30_000
       clients.push(c)
       return c
     }
-    const reader = await connect()
+    // a browser-like client that reads everything (and answers pings), counting what arrives
     let readerBytes = 0
-    // counts what arrives and lets it go, so the reader costs this process nothing to keep
-    reader.socket.removeAllListeners('data')
-    reader.socket.on('data', (chunk: Buffer) => (readerBytes += chunk.length))
+    const reader = new WebSocket(`ws://127.0.0.1:${host.port}${wsPath}`, { headers: { origin: `http://127.0.0.1:${host.port}` } })
+    reader.on('message', (data: Buffer) => (readerBytes += data.length))
+    reader.on('error', () => {})
+    await new Promise((resolve) => reader.once('open', resolve))
     for (let i = 0; i < stalled; i++) (await connect()).socket.pause()
 
     service.attach('proxy-server')
@@ -87,8 +91,10 @@ export async function hostFlood(seconds = 60, stalled = 20, linesPerSec = 30_000
     const rate = (lines - lines0) / elapsed
     const readerRate = readerBytes / elapsed
 
+    const closed = closedLines.filter((l) => l.startsWith('closed a browser client'))
     service.runCommand({ command: 'stop', targets: ['proxy-server'] })
     await waitFor(() => service.refresh().instances.every((i) => i.state !== 'running'), 30_000, 'the flooding daemon to stop')
+    reader.close()
     for (const c of clients) c.socket.destroy()
     await sleep(2000)
     const after = memory(true)
@@ -97,7 +103,8 @@ export async function hostFlood(seconds = 60, stalled = 20, linesPerSec = 30_000
       stalled,
       linesPerSec: rate,
       readerBytesPerSec: readerRate,
-      closed: closedLines.filter((l) => l.startsWith('closed a browser client')).length,
+      closedBehind: closed.filter((l) => !l.endsWith('did not answer a ping')).length,
+      closedPing: closed.filter((l) => l.endsWith('did not answer a ping')).length,
       before,
       duringMax,
       duringEnd,

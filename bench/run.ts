@@ -53,7 +53,7 @@ async function host(): Promise<void> {
   for (const stalled of [0, 20]) {
     const r = await hostFlood(seconds, stalled, 30_000)
     console.log(
-      `${stalled} stalled clients (${r.closed} closed for staying behind); ${r.linesPerSec.toFixed(0)} lines/s into the service, ${(r.readerBytesPerSec / 1048576).toFixed(1)} MiB/s to the reader`,
+      `${stalled} stalled clients (closed: ${r.closedBehind} for staying behind, ${r.closedPing} for not answering pings); ${r.linesPerSec.toFixed(0)} lines/s into the service, ${(r.readerBytesPerSec / 1048576).toFixed(1)} MiB/s to the reader`,
     )
     console.log(`  before                   ${m(r.before)}`)
     console.log(`  during (max, no GC)      ${m(r.duringMax)}`)

@@ -108,7 +108,7 @@ export async function startHost(service: HostedService, options: HostOptions): P
         continue
       }
       client.alive = false
-      ws.ping()
+      if (ws.readyState === ws.OPEN) ws.ping()
     }
   }, options.heartbeatMs ?? 30_000)
   heartbeat.unref()
