@@ -45,8 +45,8 @@ export interface CommandHost {
 /** One Manager run of a command: the targets that are not instances together, each instance on its own. */
 interface Step {
   manager: Manager
-  /** `-c N` for an exact instance. */
-  number?: number
+  /** The exact instances' config numbers (`-c N` each), when the step is a server's instances. */
+  numbers?: number[]
   /** What it is, as the user would type it, when the command has several steps. */
   label: string
 }
@@ -82,8 +82,16 @@ export class CommandQueue {
     const others = req.targets.filter((_, i) => exact[i] === undefined)
     const steps: Step[] = []
     if (others.length > 0) steps.push({ manager: new Manager(others, env), label: others.join(' ') })
-    for (const e of exact)
-      if (e) steps.push({ manager: new Manager([e.server], env), number: e.number, label: `${e.server} -c ${e.number}` })
+    // one Manager per server for its exact instances, not one each: a start of N instances stays O(N)
+    const byServer = new Map<string, number[]>()
+    for (const e of exact) if (e) byServer.set(e.server, [...(byServer.get(e.server) ?? []), e.number])
+    for (const [server, numbers] of byServer) {
+      steps.push({
+        manager: new Manager([server], env),
+        numbers,
+        label: numbers.length === 1 ? `${server} -c ${numbers[0]}` : `${server} (${numbers.length} instances)`,
+      })
+    }
     const servers = [...new Set(steps.flatMap((s) => s.manager.servers.map((x) => x.server)))]
     const ids = [
       ...new Set([
@@ -114,7 +122,7 @@ export class CommandQueue {
         try {
           for (const step of steps) {
             if (steps.length > 1) this.host.emit('commands:output', { commandId, lines: [`# swift-init ${step.label} ${req.command}`] })
-            exitCode = Math.max(exitCode, await step.manager.runCommand(req.command, this.runOptions(req, job, step.number)))
+            exitCode = Math.max(exitCode, await step.manager.runCommand(req.command, this.runOptions(req, job, step.numbers)))
           }
         } catch (e) {
           exitCode = 1
@@ -137,7 +145,7 @@ export class CommandQueue {
     return { commandId, instanceIds: ids }
   }
 
-  private runOptions(req: RequestOf<'commands:run'>, job: Job, number: number | undefined): RunOptions {
+  private runOptions(req: RequestOf<'commands:run'>, job: Job, numbers: number[] | undefined): RunOptions {
     const o = req.options ?? {}
     const d = this.host.defaults()
     return {
@@ -148,7 +156,7 @@ export class CommandQueue {
       killWait: o.killWait ?? d.killWait,
       killAfterTimeout: o.killAfterTimeout,
       strict: o.strict ?? d.strict,
-      number,
+      numbers,
       // a stop that comes meanwhile cuts a start's wait for its daemons short
       signal: job.abort.signal,
     }
