@@ -55,7 +55,15 @@ interface Job {
   servers: string[]
   abort: AbortController
   started: boolean
+  /** A stop came while it ran: it is cut short unless it ends first. */
+  cutoff?: NodeJS.Timeout
 }
+
+/**
+ * How long a running command may go on after a stop came: a start's wait for its daemons normally ends within
+ * swift-init's 3 s warning wait; one that does not (a daemon that never closes its output) is cut then.
+ */
+const PREEMPT_GRACE_MS = 3000
 
 /** Commands that pre-empt everything queued on their servers. */
 const PRE_EMPTS: ReadonlySet<CommandName> = new Set(['stop', 'kill'])
@@ -106,6 +114,7 @@ export class CommandQueue {
     const job: Job = { servers, abort: new AbortController(), started: servers.every((s) => !this.tails.has(s)) }
     this.jobs.add(job)
     const done = (exitCode: number) => {
+      if (job.cutoff) clearTimeout(job.cutoff)
       this.jobs.delete(job)
       this.host.emit('commands:done', { commandId, command: req.command, targets: req.targets, exitCode })
     }
@@ -162,10 +171,13 @@ export class CommandQueue {
     }
   }
 
-  /** A stop or kill: what is queued on its servers will not run, and what runs stops waiting. */
+  /** A stop or kill: what is queued on its servers will not run, and what runs stops waiting after a grace. */
   private preempt(servers: string[], command: CommandName): void {
+    const reason = `${command} ${servers.join(' ')}`
     for (const job of this.jobs) {
-      if (job.servers.some((s) => servers.includes(s))) job.abort.abort(`${command} ${servers.join(' ')}`)
+      if (!job.servers.some((s) => servers.includes(s))) continue
+      if (!job.started) job.abort.abort(reason)
+      else job.cutoff ??= setTimeout(() => job.abort.abort(reason), PREEMPT_GRACE_MS)
     }
   }
 

@@ -145,10 +145,13 @@ export class SupervisorService {
       swiftDir,
       runDir,
       intervalMs: this.settings.get().refreshIntervalMs,
-      onTick: () => {
+      onTick: (reason) => {
         this.refresh()
-        const { instances, pidFilePids } = this.model.processes()
-        this.insight.tick(instances, pidFilePids)
+        // probes and scans keep their own pace: once an interval, not after every pid file written
+        if (reason === 'interval') {
+          const { instances, pidFilePids } = this.model.processes()
+          this.insight.tick(instances, pidFilePids)
+        }
       },
       onConfsChanged: () => {
         this.model.confsChanged()

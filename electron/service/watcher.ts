@@ -10,14 +10,19 @@ export interface WatcherOptions {
   swiftDir: string
   runDir: string
   intervalMs: number
-  /** Look again: every interval, and shortly after a change under either dir. */
-  onTick(): void
+  /** Look again: every interval (`interval`), and shortly after a change under either dir (`change`). */
+  onTick(reason: 'interval' | 'change'): void
   /** Something under the swift dir changed: confs may have come, gone or changed. */
   onConfsChanged(): void
 }
 
 /** File events come in bursts (a pid file written, renamed into place): one look after the burst. */
 export const SETTLE_MS = 30
+/**
+ * While events keep coming (a start writing 500 pid files), at most one look this often: each look reads
+ * every pid file, so looking after every event would cost O(N²).
+ */
+export const MIN_GAP_MS = 200
 /** Server subdirectories watched per dir, at most: a run dir holds a handful. */
 const MAX_SUBDIRS = 64
 
@@ -25,6 +30,7 @@ export class Watcher {
   private readonly watchers = new Map<string, FSWatcher>()
   private timer: NodeJS.Timeout | null = null
   private soon: NodeJS.Timeout | null = null
+  private lastLook = 0
   private confsChanged = false
 
   constructor(private readonly options: WatcherOptions) {}
@@ -33,7 +39,7 @@ export class Watcher {
     this.timer = setInterval(() => {
       // a dir that was missing (the run dir before the first start) is watched once it appears
       for (const root of this.roots()) if (!this.watchers.has(root)) this.watchTree(root)
-      this.options.onTick()
+      this.options.onTick('interval')
     }, this.options.intervalMs)
     for (const root of this.roots()) this.watchTree(root)
   }
@@ -91,13 +97,17 @@ export class Watcher {
   private changed(dir: string, root: string): void {
     if (root === this.options.swiftDir) this.confsChanged = true
     if (dir === root) this.watchTree(root)
-    this.soon ??= setTimeout(() => {
-      this.soon = null
-      if (this.confsChanged) {
-        this.confsChanged = false
-        this.options.onConfsChanged()
-      }
-      this.options.onTick()
-    }, SETTLE_MS)
+    this.soon ??= setTimeout(
+      () => {
+        this.soon = null
+        this.lastLook = Date.now()
+        if (this.confsChanged) {
+          this.confsChanged = false
+          this.options.onConfsChanged()
+        }
+        this.options.onTick('change')
+      },
+      Math.max(SETTLE_MS, this.lastLook + MIN_GAP_MS - Date.now()),
+    )
   }
 }

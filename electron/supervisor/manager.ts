@@ -162,7 +162,7 @@ export class Manager {
     } else if (opts.wait !== false) {
       // one after another as swift-init waits, each from where the previous one's wait ended (server.ts wait)
       const clock = { at: Date.now() }
-      for (const server of this.servers) status += await server.wait(this.env.console, clock)
+      for (const server of this.servers) status += await server.wait(this.env.console, clock, opts.signal)
     }
     return status
   }

@@ -320,7 +320,9 @@ export class Server {
   /** Signals every pid in this server's pid files (after the identity check). */
   async signalPids(sig: number, opts: RunOptions = {}): Promise<PidScan> {
     const result: PidScan = { running: new Map(), unverified: new Map() }
+    const pause = pauser()
     for (const [pidFile, read] of this.iterPidFiles(opts)) {
+      await pause()
       if (read.kind === 'unreadable') {
         // swift-init dies with a traceback here (or blocks forever on a FIFO); we say so and leave the file for the user.
         this.print(`Unable to read pid file ${pidFile} (${read.reason})`)
@@ -481,10 +483,18 @@ export class Server {
    * sequence: a wait starts no earlier, so each child gets exactly the window swift-init would give it.
    * Returns the number of children that exited non-zero within their window.
    */
-  async wait(console: Console = this.env.console, clock = { at: Date.now() }): Promise<number> {
+  async wait(console: Console = this.env.console, clock = { at: Date.now() }, signal?: AbortSignal): Promise<number> {
     let status = 0
     for (const proc of this.procs) {
-      const output = proc.output ? await proc.output : null
+      // swift-init waits for the output to close, however long; the panel's stop can cut that wait short
+      let output: Awaited<typeof proc.output> | null = null
+      try {
+        output = proc.output ? await abortable(proc.output, signal) : null
+      } catch (e) {
+        if (!(e instanceof AbortedError)) throw e
+        console.print(`Stopped waiting for ${this.server}: ${String(signal?.reason ?? 'aborted')}`)
+        return status + 1
+      }
       let start = Math.max(clock.at, output?.at ?? 0)
       if (proc.once) {
         start = Math.max(start, (await proc.exited).at)
@@ -642,6 +652,20 @@ export class Server {
     return false
   }
 }
+
+/**
+ * A loop over hundreds of pid files or spawns calls this each round: every PAUSE_EVERY_MS of work it lets the
+ * event loop run, so a panel acting on 500 instances never stops answering for long.
+ */
+function pauser(): () => Promise<void> {
+  let since = performance.now()
+  return async () => {
+    if (performance.now() - since < PAUSE_EVERY_MS) return
+    await nextTurn()
+    since = performance.now()
+  }
+}
+const PAUSE_EVERY_MS = 20
 
 /** Two paths name the same file (symlinks, bind mounts): same device and inode. */
 function sameFile(a: string, b: string): boolean {

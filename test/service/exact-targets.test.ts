@@ -78,4 +78,19 @@ describe('exact targets', () => {
     expect(lines).toEqual(['not run: stop object-server came first'])
     expect(livePids(f)).toEqual([])
   })
+
+  it('a stop cuts short a start whose daemon never closes its output, and stops it', async () => {
+    // not daemonised: it keeps swift-init's pipe open, so the start would wait for it forever
+    const { s, events, finished } = await setup({ 'object-server/1.conf': '[standin]\ndaemonize = false\n' })
+    const start = s.runCommand({ command: 'start', targets: ['object'] })
+    await waitFor(() => livePids(f).length === 1, 15_000, 'the daemon')
+    const stop = s.runCommand({ command: 'stop', targets: ['object'] })
+    expect((await finished(start.commandId))!.exitCode).toBe(1)
+    expect((await finished(stop.commandId))!.exitCode).toBe(0)
+    const startLines = events
+      .filter((e) => e.channel === 'commands:output' && (e.payload as EventOf<'commands:output'>).commandId === start.commandId)
+      .flatMap((e) => (e.payload as EventOf<'commands:output'>).lines)
+    expect(startLines).toContain('Stopped waiting for object-server: stop object-server')
+    await waitFor(() => livePids(f).length === 0, 15_000, 'no daemon left')
+  })
 })
