@@ -4,9 +4,11 @@
 // case: the panel did not start them, so it does not see them exit; a killed one stays a zombie until init
 // reaps it).
 
-import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
@@ -15,6 +17,8 @@ import { SupervisorService } from '../electron/service/service.js'
 import { cleanup, CLI, livePids, makeFixture, serveFixture, waitFor, type Fixture } from '../test/helpers/fixture.js'
 
 const TICKS_PER_SECOND = 100
+/** The checkout (this file also runs compiled, from out/node/bench). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), fileURLToPath(import.meta.url).includes('/out/node/') ? '../../..' : '..')
 
 function objects(n: number): Fixture {
   return makeFixture({
@@ -177,4 +181,66 @@ export async function crashLatencyCliStarted(rounds = 20): Promise<number[]> {
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b)
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN
+}
+
+/**
+ * SIGSTOP of a running WSGI server (test/insight/fake-wsgi.py, started as a terminal would) → the service's
+ * `services:changed` saying unhealthy, at the default refresh (1 s) and probe timeout (1 s); ms per round.
+ */
+export async function stopToUnhealthy(rounds = 5): Promise<number[]> {
+  const port = await freePort()
+  const f = makeFixture({
+    confs: {
+      'proxy-server.conf': `[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = ${port}\nworkers = 1\n[pipeline:main]\npipeline = proxy-server\n[app:proxy-server]\nuse = egg:swift#proxy\n`,
+    },
+  })
+  symlinkSync(join(ROOT, 'test/insight/fake-wsgi.py'), join(f.bin, 'swift-proxy-server'))
+  const server = spawn(join(f.bin, 'swift-proxy-server'), [join(f.etc, 'proxy-server.conf')], { env: f.env, stdio: 'ignore' })
+  const pid = server.pid ?? 0
+  mkdirSync(f.run, { recursive: true })
+  writeFileSync(join(f.run, 'proxy-server.pid'), String(pid))
+  const s = await inProcessService(f)
+  const health = () => s.current().instances.find((i) => i.id === 'proxy-server')?.health?.word
+  const latencies: number[] = []
+  try {
+    await waitFor(() => health() === 'healthy', 15_000, 'healthy')
+    for (let i = 0; i < rounds; i++) {
+      await sleep(Math.random() * 1000)
+      let seen = 0
+      const off = s.subscribe((channel, payload) => {
+        if (
+          channel === 'services:changed' &&
+          !seen &&
+          (payload as EventOf<'services:changed'>).changed.some((x) => x.health?.word === 'unhealthy')
+        ) {
+          seen = performance.now()
+        }
+      })
+      const t0 = performance.now()
+      process.kill(-pid, 'SIGSTOP')
+      await waitFor(() => seen > 0, 15_000, 'unhealthy')
+      off()
+      latencies.push(seen - t0)
+      process.kill(-pid, 'SIGCONT')
+      await waitFor(() => health() === 'healthy', 15_000, 'healthy again')
+    }
+  } finally {
+    await s.dispose()
+    try {
+      process.kill(-pid, 'SIGKILL')
+    } catch {
+      // gone
+    }
+    cleanup(f)
+  }
+  return latencies
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r))
+  const address = srv.address()
+  await new Promise((r) => srv.close(r))
+  if (typeof address !== 'object' || !address) throw new Error('no port')
+  return address.port
 }
