@@ -39,7 +39,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/main/**', 'electron/preload/**', 'test/shell/**', 'test/e2e/electron.spec.ts'],
+    files: ['electron/main/**', 'electron/preload/**', 'test/main/**', 'test/e2e/electron.spec.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -51,7 +51,7 @@ export default tseslint.config(
           paths: [electronOnlyInShell],
           patterns: [
             forbid(
-              ['**/service/**', '**/host/**', '**/main/**', '**/preload/**', '**/shell/**'],
+              ['**/service/**', '**/host/**', '**/main/**', '**/preload/**'],
               'The swift-init port stands alone: nothing of the panel.',
             ),
             forbid(
