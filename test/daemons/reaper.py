@@ -21,8 +21,9 @@ Three settings, taken from the environment (and not passed on):
   REAPER_IGNORE_INT=1  start the command with SIGINT ignored, as a
                        non-interactive shell starts a background job
   REAPER_HIDE=P1:P2    (root only) run the command in a mount namespace of
-                       its own where these files are /dev/null, e.g. to see
-                       what happens on a machine without some binary
+                       its own where these files are /dev/null and these
+                       directories empty, e.g. to see what happens on a
+                       machine without some binary, or without /proc
 """
 import ctypes
 import os
@@ -37,15 +38,20 @@ FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 def hide(libc, paths):
-    """Makes each path /dev/null in a new mount namespace of this process."""
+    """Makes each file /dev/null and each directory an empty tmpfs, in a new
+    mount namespace of this process."""
     def check(rc, what):
         if rc != 0:
             sys.exit('reaper: %s: %s' % (what, os.strerror(ctypes.get_errno())))
     check(libc.unshare(CLONE_NEWNS), 'unshare')
     check(libc.mount(None, b'/', None, MS_REC | MS_PRIVATE, None), 'mount')
     for path in paths:
-        check(libc.mount(b'/dev/null', path.encode(), None, MS_BIND, None),
-              'bind ' + path)
+        if os.path.isdir(path):
+            check(libc.mount(b'none', path.encode(), b'tmpfs', 0, None),
+                  'tmpfs on ' + path)
+        else:
+            check(libc.mount(b'/dev/null', path.encode(), None, MS_BIND, None),
+                  'bind ' + path)
 
 
 def main():
