@@ -249,10 +249,19 @@ export class Server {
     )
   }
 
-  /** Removes a pid file that still holds what was read, under the server's lock. True when it was removed. */
-  private async remove(pidFile: string, text: string): Promise<boolean> {
-    if (this.locked) return removeIfUnchanged(pidFile, text)
-    return withServerLock(this.env.runDir, this.server, () => removeIfUnchanged(pidFile, text))
+  /**
+   * Removes a pid file that still holds what was read, under the server's lock. With `pid`, only if that pid
+   * is still not this server's (a start may have made it so meanwhile: the lock's holder had just spawned it).
+   * True when it was removed.
+   */
+  private async remove(pidFile: string, text: string, pid?: number): Promise<boolean> {
+    const removeIfStale = () => {
+      const now = pid === undefined ? null : this.identity(pid, pidFile).kind
+      if (now === 'server' || now === 'exiting' || now === 'unknown') return false
+      return removeIfUnchanged(pidFile, text)
+    }
+    if (this.locked) return removeIfStale()
+    return withServerLock(this.env.runDir, this.server, removeIfStale)
   }
 
   /** One pid: 'running' when it is this server (signalled, if sig is a real signal); 'stopped' when not; 'unverified' when it cannot be told. */
@@ -268,7 +277,7 @@ export class Server {
     switch (id.kind) {
       case 'stranger':
         // swift-init checks the command line only for signal 0; we check before any signal (see README).
-        if ((await this.remove(pidFile, text)) && (verbose || sig !== SIG_DFL))
+        if ((await this.remove(pidFile, text, pid)) && (verbose || sig !== SIG_DFL))
           this.print(`Removing pid file ${pidFile} with wrong pid ${pid}`)
         return 'stopped'
       case 'unknown':
@@ -278,11 +287,11 @@ export class Server {
         // dead, not yet reaped: signalled, it "stops" at once (as swift-init sees it); probed, its pid file is stale
         announce()
         if (sig !== SIG_DFL) return 'running'
-        if ((await this.remove(pidFile, text)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
+        if ((await this.remove(pidFile, text, pid)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
         return 'stopped'
       case 'gone':
         announce()
-        if ((await this.remove(pidFile, text)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
+        if ((await this.remove(pidFile, text, pid)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
         return 'stopped'
       case 'server':
       case 'exiting': {
@@ -290,7 +299,7 @@ export class Server {
         announce()
         const outcome = sendSignal(pid, sig)
         if (outcome === 'ESRCH') {
-          if ((await this.remove(pidFile, text)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
+          if ((await this.remove(pidFile, text, pid)) && verbose) this.print(`Removing stale pid file ${pidFile}`)
           return 'stopped'
         }
         if (outcome === 'EPERM') {
@@ -419,7 +428,7 @@ export class Server {
   }
 
   /** Launches one process; returns its pid, or why it could not. */
-  private spawn(confFile: string, opts: RunOptions): number | { message: string; failed: boolean } {
+  private async spawn(confFile: string, opts: RunOptions): Promise<number | { message: string; failed: boolean }> {
     const args = [confFile]
     if (opts.once) args.push('once')
     const daemon = opts.daemon !== false
@@ -455,7 +464,7 @@ export class Server {
         failed: true,
       }
     }
-    gated.release()
+    await gated.release()
     const child = gated.child
     this.env.onSpawn?.(child, { server: this.server, confFile, pidFile, attached: !daemon })
     const proc: Proc = {
@@ -595,7 +604,7 @@ export class Server {
     const pids = new Map<number, string>()
     for (const confFile of confFiles) {
       this.print(`${once ? `Running ${this.server} once` : `Starting ${this.server}`}...(${confFile})`)
-      const pid = this.spawn(confFile, { ...opts, once })
+      const pid = await this.spawn(confFile, { ...opts, once })
       if (typeof pid !== 'number') {
         this.print(pid.message)
         if (pid.failed) this.launchFailures += 1
@@ -646,7 +655,7 @@ export class Server {
     if (id.kind === 'server' || id.kind === 'exiting' || id.kind === 'unknown') return true
     if (!tidy) return false
     const read = readPidFile(pidFile)
-    if (read.kind === 'pid' && read.pid === pid && (await this.remove(pidFile, read.text)) && tidy.verbose) {
+    if (read.kind === 'pid' && read.pid === pid && (await this.remove(pidFile, read.text, pid)) && tidy.verbose) {
       this.print(id.kind === 'stranger' ? `Removing pid file ${pidFile} with wrong pid ${pid}` : `Removing stale pid file ${pidFile}`)
     }
     return false

@@ -28,8 +28,11 @@ export interface GatedSpawnOptions {
 export interface GatedChild {
   child: ChildProcess
   pid: number
-  /** Lets the shell exec the server. */
-  release(): void
+  /**
+   * Lets the shell exec the server; resolves once it has (the shell closes the gate as it execs) or has
+   * exited: from then on the pid is the server's, so a lock held until then covers the whole start.
+   */
+  release(): Promise<void>
   /** Kills the shell before it ever execs the server. */
   abort(): void
 }
@@ -66,7 +69,14 @@ export function spawnGated(binary: string, args: string[], o: GatedSpawnOptions)
   return {
     child,
     pid,
-    release: () => gate.end('\n'),
+    release: () =>
+      new Promise<void>((resolve) => {
+        const done = () => resolve()
+        gate.once('end', done).once('close', done)
+        child.once('exit', done)
+        gate.resume()
+        gate.end('\n')
+      }),
     abort: () => {
       child.kill('SIGKILL')
       gate.destroy()
