@@ -23,7 +23,7 @@ import { findOrphans, listeningFromProc, stopOrphans, type Orphan } from './insi
 import { boundUdp, listeningTcp } from './insight/proc-net.js'
 import { ReconCacheReader } from './insight/recon-cache.js'
 import { ReconClient } from './insight/recon-http.js'
-import { scanServerProcesses } from './insight/server-processes.js'
+import { scanServerProcesses } from '../supervisor/process-table.js'
 import { silentLogTarget, type SilentLogTarget } from './insight/silent-log-target.js'
 import { traceTxn, type BufferedLine } from './insight/txn-trace.js'
 import { instanceWorkers } from './insight/workers.js'

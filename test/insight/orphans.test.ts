@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { probePort } from '../../electron/service/insight/health-probe.js'
 import { findOrphans, listeningFromProc, stopOrphans } from '../../electron/service/insight/orphans.js'
-import { parseServerCmdline, scanServerProcesses, type ServerProcess } from '../../electron/service/insight/server-processes.js'
+import { scanServerProcesses, type ServerProcess } from '../../electron/supervisor/process-table.js'
 import { processStat } from '../../electron/supervisor/proc.js'
 import { cleanup, waitFor, type Fixture } from '../helpers/fixture.js'
 import { fakeConf, fakeTree, freePort, startFake, writePid } from './fake-servers.js'
@@ -57,30 +57,6 @@ describe('orphans: which processes no pid file accounts for (pure)', () => {
     expect(findOrphans(procs, [100, 150, 300], etc).map((o) => o.pid)).toEqual([200, 201])
   })
 
-  it("reads the program from the interpreter's script or the executable itself, never from other arguments", () => {
-    expect(parseServerCmdline('/usr/bin/python3\0/usr/bin/swift-object-server\0/etc/swift/object-server/1.conf\0')).toEqual({
-      server: 'object-server',
-      confFile: '/etc/swift/object-server/1.conf',
-      once: false,
-    })
-    expect(parseServerCmdline('python3.11\0-u\0/usr/bin/swift-object-replicator\0/etc/swift/object-server.conf\0once\0')).toMatchObject({
-      server: 'object-replicator',
-      once: true,
-    })
-    expect(parseServerCmdline('/opt/swift-proxy-server\0/etc/swift/proxy-server.conf\0')).toMatchObject({ server: 'proxy-server' })
-    for (const bystander of [
-      'tail\0-f\0/var/log/swift-object-server.log\0',
-      'sh\0-c\0exec swift-object-server /etc/swift/object-server/1.conf\0',
-      '/usr/bin/python3\0-c\0import time\0/usr/bin/swift-object-server\0/etc/swift/object-server/1.conf\0',
-      '/usr/bin/python3\0/usr/bin/swift-orphans\0/etc/swift/object-server/1.conf\0',
-      '/usr/bin/python3\0/usr/bin/swift-object-server\0relative/1.conf\0',
-      '/usr/bin/python3\0/usr/bin/swift-object-server\0',
-    ])
-      expect(parseServerCmdline(bystander)).toBeNull()
-  })
-})
-
-describe('orphans of real processes (Swift-like WSGI stand-in)', () => {
   it('finds a server and its workers by program and conf, none when the pid file names the parent, never a bystander', async () => {
     const f = tree()
     const conf = fakeConf(f, 'object-server/1.conf', await freePort())

@@ -14,7 +14,7 @@ import { probeAll, probePort, probeTarget, type ProbeTarget } from '../../electr
 import { findOrphans, listeningFromProc, stopOrphans } from '../../electron/service/insight/orphans.js'
 import { ReconCacheReader } from '../../electron/service/insight/recon-cache.js'
 import { ReconClient } from '../../electron/service/insight/recon-http.js'
-import { scanServerProcesses } from '../../electron/service/insight/server-processes.js'
+import { scanServerProcesses } from '../../electron/supervisor/process-table.js'
 import { silentLogTarget } from '../../electron/service/insight/silent-log-target.js'
 import { traceTxn, type BufferedLine } from '../../electron/service/insight/txn-trace.js'
 import { instanceWorkers } from '../../electron/service/insight/workers.js'

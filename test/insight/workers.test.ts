@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findOrphans, listeningFromProc } from '../../electron/service/insight/orphans.js'
-import { scanServerProcesses } from '../../electron/service/insight/server-processes.js'
+import { scanServerProcesses } from '../../electron/supervisor/process-table.js'
 import { instanceWorkers } from '../../electron/service/insight/workers.js'
 import { childPids, processStat } from '../../electron/supervisor/proc.js'
 import { cleanup, waitFor, type Fixture } from '../helpers/fixture.js'

@@ -18,7 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { SIGKILL, SIGTERM, sendSignal } from '../../supervisor/signals.js'
 import { PROC_DIR } from '../../supervisor/proc.js'
 import { listenInodesOf, listeningTcp } from './proc-net.js'
-import { checkIdentity, type ServerProcess } from './server-processes.js'
+import { checkIdentity, type ServerProcess } from '../../supervisor/process-table.js'
 import { confInside } from './swift-dir.js'
 import { WSGI_SERVERS } from '../logs/conf-logging.js'
 
