@@ -20,14 +20,14 @@ export const STATE_TONE: Readonly<Record<InstanceState, Tone>> = {
 /**
  * Each tone's colour in the light and the dark theme, as CSS hex. renderer/src/style.css declares the same
  * values as `--<tone>: light-dark(<light>, <dark>)` (a renderer test holds them equal); the tray draws its
- * icon in them. Every one reads at 4.5:1 or better on the panel's backgrounds.
+ * icon in them. Every one reads at 4.5:1 or better on the panel's backgrounds, hovered, selected and tinted rows included.
  */
 export const TONE_COLOURS: Readonly<Record<Tone, { light: string; dark: string }>> = {
-  ok: { light: '#1a7f37', dark: '#3fb950' },
-  busy: { light: '#8250df', dark: '#a371f7' },
-  warn: { light: '#9a6700', dark: '#d29922' },
-  bad: { light: '#cf222e', dark: '#f85149' },
-  idle: { light: '#667085', dark: '#8a94a3' },
+  ok: { light: '#166f30', dark: '#3fb950' },
+  busy: { light: '#7a4fd0', dark: '#b08cf9' },
+  warn: { light: '#8a5c00', dark: '#d29922' },
+  bad: { light: '#c0202b', dark: '#ff6a61' },
+  idle: { light: '#5e687c', dark: '#9aa4b2' },
 }
 
 /**

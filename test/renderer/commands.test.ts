@@ -1,12 +1,13 @@
 import { mount } from '@vue/test-utils'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import CommandDrawer from '../../renderer/src/components/CommandDrawer.vue'
+import CopyButton from '../../renderer/src/components/CopyButton.vue'
 import { useCommandsStore } from '../../renderer/src/stores/commands'
 import { useNotificationsStore } from '../../renderer/src/stores/notifications'
 import { useServicesStore } from '../../renderer/src/stores/services'
 import { fail } from './fake-bridge'
-import { SAIO, setup, snapshot } from './support'
+import { inst, SAIO, setup, snapshot } from './support'
 
 describe('commands store', () => {
   it('streams output into the run, then its exit code, and opens the drawer', async () => {
@@ -104,6 +105,59 @@ describe('commands store', () => {
     ])
     fake.emit('commands:done', { commandId: id!, command: 'stop', targets: ['object-server'], exitCode: 0 })
     expect(commands.busy.size).toBe(0)
+  })
+})
+
+describe('commands store, acting per instance', () => {
+  it('sends the down instances of a partly running server in commands of at most 64 targets (the contract’s limit)', async () => {
+    const { fake } = setup()
+    const many = Array.from({ length: 150 }, (_, k) => inst(`object-server.${k + 1}`, k % 2 ? 'running' : 'stopped'))
+    useServicesStore().accept(snapshot(many))
+    const commands = useCommandsStore()
+    await commands.request('start', ['object-server'])
+    const sent = fake.sent('commands:run')
+    expect(sent.map((r) => r.targets.length)).toEqual([64, 11])
+    expect(sent.flatMap((r) => r.targets)).toEqual(many.filter((i) => i.state === 'stopped').map((i) => i.id))
+    expect(commands.runs.map((r) => r.title)).toEqual(['Start object-server', 'Start object-server'])
+    expect(commands.runs[0]?.note).toBe('75 already running')
+  })
+
+  it('runs a list of commands the user agreed to elsewhere, in order, without asking again', async () => {
+    const { fake } = setup()
+    useServicesStore().accept(snapshot(SAIO()))
+    const commands = useCommandsStore()
+    await commands.runEach([
+      { command: 'reload', targets: ['proxy-server', 'object-server.1'] },
+      { command: 'restart', targets: ['object-replicator.1'] },
+    ])
+    expect(commands.confirmation).toBeNull()
+    expect(fake.sent('commands:run')).toEqual([
+      { command: 'reload', targets: ['proxy-server', 'object-server.1'] },
+      { command: 'restart', targets: ['object-replicator.1'] },
+    ])
+    expect(commands.runs.map((r) => [r.title, r.actedOn])).toEqual([
+      ['Restart object-replicator.1', ['object-replicator.1']],
+      ['Reload 2 instances', ['proxy-server', 'object-server.1']],
+    ])
+  })
+})
+
+describe('copy button', () => {
+  it('says it copied, on the button and for screen readers, for a moment', async () => {
+    vi.useFakeTimers()
+    setup()
+    const writeText = vi.fn(async () => {})
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true })
+    const w = mount(CopyButton, { props: { text: '/etc/swift/proxy-server.conf', label: 'Copy conf file path of proxy-server' } })
+    await w.get('button').trigger('click')
+    await nextTick()
+    expect(writeText).toHaveBeenCalledWith('/etc/swift/proxy-server.conf')
+    expect(w.get('button').text()).toBe('Copied')
+    expect(w.get('button').attributes('aria-label')).toBe('Copy conf file path of proxy-server')
+    expect(w.get('[role="status"]').text()).toBe('Copied')
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(w.get('button').text()).toBe('')
+    vi.useRealTimers()
   })
 })
 

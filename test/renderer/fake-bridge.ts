@@ -13,6 +13,7 @@ const DEFAULTS: Answers = {
   'logs:get': { lines: [], dropped: 0 },
   'logs:sources': [],
   'logs:clear': null,
+  'services:watch': null,
   'settings:check-path': { ok: true, message: 'OK.' },
 }
 
@@ -22,11 +23,12 @@ export function fakeBridge(answers: Answers = {}) {
   const calls: { channel: RequestChannel; payload: unknown }[] = []
   const listeners = new Map<EventChannel, Set<(p: unknown) => void>>()
   const bridge: Bridge = {
-    invoke: (async (channel: RequestChannel, payload: unknown): Promise<Result<unknown>> => {
+    invoke: ((channel: RequestChannel, payload: unknown): Promise<Result<unknown>> => {
       calls.push({ channel, payload })
       const answer = (answers as Record<string, unknown>)[channel] ?? (DEFAULTS as Record<string, unknown>)[channel]
-      if (answer === undefined) return fail(`no answer for ${channel} in this test`)
-      return typeof answer === 'function' ? answer(payload) : { ok: true, value: answer }
+      if (answer === undefined) return Promise.resolve(fail(`no answer for ${channel} in this test`))
+      if (typeof answer !== 'function') return Promise.resolve({ ok: true, value: answer })
+      return Promise.resolve((answer as (p: unknown) => Result<unknown> | Promise<Result<unknown>>)(payload))
     }) as Bridge['invoke'],
     on: ((channel: EventChannel, listener: (p: unknown) => void) => {
       const set = listeners.get(channel) ?? new Set()
@@ -41,5 +43,7 @@ export function fakeBridge(answers: Answers = {}) {
     /** The payloads sent on one channel, in order. */
     sent: <C extends RequestChannel>(channel: C) => calls.filter((c) => c.channel === channel).map((c) => c.payload as RequestOf<C>),
     emit: <E extends EventChannel>(channel: E, payload: EventOf<E>) => listeners.get(channel)?.forEach((l) => l(payload)),
+    /** Answers a channel from now on as this (a value, or a function of the payload). */
+    answer: <C extends RequestChannel>(channel: C, answer: Answer<C>) => void ((answers as Record<string, unknown>)[channel] = answer),
   }
 }

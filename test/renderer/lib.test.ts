@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { plainText, searchPattern, segments } from '../../renderer/src/lib/log-text'
 import { canRun } from '../../renderer/src/lib/actions'
-import { under } from '../../renderer/src/lib/format'
+import { exitCode, exitSentence, pathEnds } from '../../renderer/src/lib/format'
 import { LogView, ALL_SOURCES, ALL_STREAMS, type LineFilter, type ViewLine } from '../../renderer/src/lib/log-view'
 import { Ring } from '../../renderer/src/lib/ring'
-import { instancesOf } from '../../renderer/src/lib/targets'
+import { compactTargets, instancesOf } from '../../renderer/src/lib/targets'
 import type { LogLine } from '../../shared/types'
 import { inst, lines } from './support'
 
@@ -87,6 +87,30 @@ describe('targets', () => {
     expect(ids(['object-server'])).toEqual(['object-server.1', 'object-server.2'])
     expect(ids(['object-server.2', 'proxy-server'])).toEqual(['proxy-server', 'object-server.2'])
   })
+
+  it('name a set of instances as exactly as they can: a whole server by its name, else each by its id', () => {
+    const all = [
+      inst('proxy-server'),
+      inst('object-server.1'),
+      inst('object-server.2'),
+      inst('object-replicator.1'),
+      inst('object-replicator.2'),
+    ]
+    const named = (ids: string[]) =>
+      compactTargets(
+        all.filter((i) => ids.includes(i.id)),
+        all,
+      )
+    expect(named(['object-server.2'])).toEqual(['object-server.2'])
+    expect(named(['object-server.1', 'object-server.2', 'object-replicator.2', 'proxy-server'])).toEqual([
+      'proxy-server',
+      'object-server',
+      'object-replicator.2',
+    ])
+    // a whole group is its servers, never the alias
+    expect(named(all.map((i) => i.id))).toEqual(['proxy-server', 'object-server', 'object-replicator'])
+    expect(named([])).toEqual([])
+  })
 })
 
 describe('actions', () => {
@@ -105,11 +129,17 @@ describe('actions', () => {
 })
 
 describe('format', () => {
-  it('shows paths under the expected folder relative to it', () => {
-    expect(under('/etc/swift/object-server/1.conf', '/etc/swift')).toBe('object-server/1.conf')
-    expect(under('/etc/swift/object-server/1.conf', '/etc/swift/')).toBe('object-server/1.conf')
-    expect(under('/srv/other.conf', '/etc/swift')).toBe('/srv/other.conf')
-    expect(under('/etc/swiftly.conf', '/etc/swift')).toBe('/etc/swiftly.conf')
+  it('cuts a path before its last two parts, which stay whole on screen', () => {
+    expect(pathEnds('/etc/swift/object-server/1.conf')).toEqual({ head: '/etc/swift/', tail: 'object-server/1.conf' })
+    expect(pathEnds('/etc/swift/proxy-server.conf')).toEqual({ head: '/etc/', tail: 'swift/proxy-server.conf' })
+    expect(pathEnds('/proxy-server.conf')).toEqual({ head: '', tail: '/proxy-server.conf' })
+    expect(pathEnds('relative.conf')).toEqual({ head: '', tail: 'relative.conf' })
+  })
+
+  it('says an exit status in a few characters, and whose it is in a sentence', () => {
+    expect([exitCode(0), exitCode(1), exitCode(-9), exitCode(-10)]).toEqual(['0', '1', 'SIGKILL', 'signal 10'])
+    expect(exitSentence({ code: -15, source: 'process', at: 0 })).toMatch(/^It was killed by SIGTERM \(its own status/)
+    expect(exitSentence({ code: 1, source: 'command', at: 0 })).toMatch(/^The last command on it exited 1 \(the command's status/)
   })
 })
 

@@ -296,4 +296,82 @@ describe('logs view', () => {
     expect(fake.sent('logs:clear')).toEqual([{ instanceIds: ['a'] }])
     expect(logs.rings.get('a')!.length).toBe(0)
   })
+
+  it('sums up many instances whose logs cannot be found in one note, with one action for all of them', async () => {
+    const unknown = (
+      instanceId: string,
+      suggestedConf: string | null = 'log_udp_host = 127.0.0.1\nlog_udp_port = 5140',
+    ): LogSourceInfo => ({
+      instanceId,
+      kind: 'unknown',
+      files: [],
+      logName: instanceId,
+      facility: 'LOG_LOCAL0',
+      explanation: `No syslog daemon listens on /dev/log for ${instanceId}.`,
+      suggestedConf,
+    })
+    const ids = ['object-server.1', 'object-server.2', 'object-replicator.1', 'object-replicator.2']
+    const edit = (instanceId: string) => ({
+      ok: true as const,
+      value: {
+        file: `/etc/swift/object-server/${instanceId.slice(-1)}.conf`,
+        diff: `+log_udp_port = 5140 (${instanceId.slice(-1)})`,
+        originalHash: instanceId.endsWith('1') ? 'ab'.repeat(16) : 'cd'.repeat(16),
+        takesEffect: true,
+      },
+    })
+    const { w, fake } = mountLogs(ids, {
+      'logs:sources': [...ids.slice(0, 3).map((id) => unknown(id)), unknown('object-replicator.2', null)],
+      'logs:conf-edit': ({ instanceId }) => edit(instanceId),
+      'logs:conf-apply': ({ instanceId }) => ({ ok: true, value: { file: edit(instanceId).value.file, backup: '/x.orig' } }),
+    })
+    await vi.waitFor(() => expect(w.find('[role="note"]').exists()).toBe(true))
+    // one note, not four: the per-instance reasons one click away
+    const notes = w.findAll('[role="note"]')
+    expect(notes).toHaveLength(1)
+    const note = notes[0]
+    expect(note?.attributes('aria-label')).toBe('Where 4 instances log is unknown')
+    expect(note?.text()).toContain('These lines in 3 of their confs would send their logs')
+    expect(note?.findAll('details li').map((l) => l.text())).toHaveLength(4)
+    expect(note?.findAll('button')).toHaveLength(1)
+    await note?.get('button[aria-label="Add these lines to the confs of 3 instances"]').trigger('click')
+    // one edit per conf file: the server and its replicator read the same one
+    await vi.waitFor(() =>
+      expect(w.findAll('pre.diff').map((p) => p.text())).toEqual(['+log_udp_port = 5140 (1)', '+log_udp_port = 5140 (2)']),
+    )
+    expect(w.get('.dialog h2').text()).toBe('Send the logs of 3 instances to the panel')
+    expect(fake.sent('logs:conf-apply')).toEqual([])
+    await w.get('.dialog button.primary').trigger('click')
+    await vi.waitFor(() => expect(w.find('pre.diff').exists()).toBe(false))
+    expect(fake.sent('logs:conf-apply')).toEqual([
+      { instanceId: 'object-server.1', originalHash: 'ab'.repeat(16) },
+      { instanceId: 'object-server.2', originalHash: 'cd'.repeat(16) },
+    ])
+    expect(useNotificationsStore().all[0]?.title).toBe('2 confs changed')
+  })
+
+  it('Escape in the search clears it first, and lets the next one through (to close the pane)', async () => {
+    const { w } = mountLogs(['a'])
+    const search = w.get('input[aria-label="Search logs"]')
+    await search.setValue('x')
+    const first = new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true })
+    let reached = 0
+    const count = () => reached++
+    window.addEventListener('keydown', count)
+    search.element.dispatchEvent(first)
+    await nextTick()
+    expect((search.element as HTMLInputElement).value).toBe('')
+    search.element.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, cancelable: true }))
+    window.removeEventListener('keydown', count)
+    expect(reached).toBe(1)
+  })
+
+  it('shows which lines it shows in a filter menu, not a row of chips', async () => {
+    const { w } = mountLogs(['a'])
+    const summary = w.get('details.popover-menu summary')
+    expect(summary.text()).toBe('All lines')
+    await w.get('input[aria-label="Show startup lines"]').setValue(false)
+    await w.get('input[aria-label="Show stderr lines"]').setValue(false)
+    expect(summary.text()).toBe('2 kinds hidden')
+  })
 })

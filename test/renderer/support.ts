@@ -4,6 +4,7 @@ import { createTestingPinia } from '@pinia/testing'
 import { enableAutoUnmount } from '@vue/test-utils'
 import { setActivePinia, type Pinia } from 'pinia'
 import { afterEach, vi } from 'vitest'
+import { nextTick } from 'vue'
 import { setBridge } from '../../renderer/src/bridge'
 import type { InstanceInfo, LogLine, Settings, Snapshot } from '../../shared/types'
 import { fakeBridge, type Answers } from './fake-bridge'
@@ -58,6 +59,8 @@ export function scrollTo(el: Element, top: number): void {
 }
 
 export function setup(answers: Answers = {}): { fake: ReturnType<typeof fakeBridge>; pinia: Pinia } {
+  // the panel keeps view preferences (hidden daemons, the logs pane's size) in this browser: not across tests
+  localStorage.clear()
   const fake = fakeBridge(answers)
   setBridge(fake.bridge)
   const pinia = createTestingPinia({ stubActions: false, createSpy: vi.fn })
@@ -66,11 +69,11 @@ export function setup(answers: Answers = {}): { fake: ReturnType<typeof fakeBrid
 }
 
 export const inst = (id: string, state: InstanceInfo['state'] = 'stopped', more: Partial<InstanceInfo> = {}): InstanceInfo => {
-  const [server, n] = id.split('.')
-  const main = ['proxy-server', 'account-server', 'container-server', 'object-server'].includes(server!)
+  const [server = id, n] = id.split('.')
+  const main = ['proxy-server', 'account-server', 'container-server', 'object-server'].includes(server)
   return {
     id,
-    server: server!,
+    server,
     group: main ? 'main' : 'rest',
     number: n ? Number(n) : null,
     confFile: `/etc/swift/${n ? `${server}/${n}` : server}.conf`,
@@ -133,6 +136,19 @@ export const lines = (from: number, count: number, more: Partial<LogLine> = {}):
     text: `line ${from + k}`,
     ...more,
   }))
+
+/** An element anywhere in the page (menus and dialogs are teleported to <body>), or a clear failure. */
+export function find<E extends Element = HTMLElement>(selector: string): E {
+  const el = document.body.querySelector<E>(selector)
+  if (!el) throw new Error(`nothing matches ${selector}`)
+  return el
+}
+
+/** Lets Vue render, and promises (a bridge answer) settle. */
+export const settle = async (): Promise<void> => {
+  for (let n = 0; n < 3; n++) await nextTick()
+  await new Promise((r) => setTimeout(r, 0))
+}
 
 // mounted components (some attached to document.body) do not outlive their test
 enableAutoUnmount(afterEach)

@@ -1,3 +1,5 @@
+import type { LastExit } from '../../../shared/types'
+
 export function uptime(startedAt: number | null, now: number): string {
   if (!startedAt) return '—'
   let s = Math.max(0, Math.floor((now - startedAt) / 1000))
@@ -30,6 +32,40 @@ export const clock = (ts: number): string => {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`
 }
 
-/** A path shown relative to the folder it is expected in; the full path stays available to copy. */
-export const under = (path: string, dir: string | undefined): string =>
-  dir && path.startsWith(`${dir.replace(/\/$/, '')}/`) ? path.slice(dir.replace(/\/$/, '').length + 1) : path
+/** Local date and time to the second, for when something started or ended: `2026-11-29 08:41:07`. */
+export const stamp = (ts: number): string => {
+  const d = new Date(ts)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${clock(ts).slice(0, 8)}`
+}
+
+/**
+ * A path cut where it may be shortened: `tail` is its last two parts (`object-server/2.conf`), what tells one
+ * instance's file from another's, and stays whole on screen; `head` is the rest, ellipsised first.
+ */
+export function pathEnds(path: string): { head: string; tail: string } {
+  const cut = path.lastIndexOf('/', path.lastIndexOf('/') - 1)
+  return cut <= 0 ? { head: '', tail: path } : { head: path.slice(0, cut + 1), tail: path.slice(cut + 1) }
+}
+
+/** Signal names for the exit statuses a killed daemon shows (-N: killed by signal N, as Popen.returncode says). */
+const SIGNALS: Readonly<Record<number, string>> = {
+  1: 'SIGHUP',
+  2: 'SIGINT',
+  3: 'SIGQUIT',
+  6: 'SIGABRT',
+  9: 'SIGKILL',
+  11: 'SIGSEGV',
+  15: 'SIGTERM',
+}
+
+/** An exit status in a few characters: `0`, `1`, `SIGKILL`, `signal 10`. */
+export const exitCode = (code: number): string => (code >= 0 ? String(code) : (SIGNALS[-code] ?? `signal ${-code}`))
+
+/** How an instance last ended, in a sentence that says whose status it is. */
+export function exitSentence(e: LastExit): string {
+  const how = e.code >= 0 ? `exited ${e.code}` : `was killed by ${exitCode(e.code)}`
+  return e.source === 'process'
+    ? `It ${how} (its own status: the panel started it and saw it end), at ${stamp(e.at)}.`
+    : `The last command on it ${how} (the command's status: the panel did not see the process itself end), at ${stamp(e.at)}.`
+}

@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, reactive, ref } from 'vue'
 import { commandSpec, isAlias, type CommandName } from '../../../shared/swift'
-import type { CommandOptions } from '../../../shared/types'
+import type { CommandOptions, CommandStarted, InstanceInfo } from '../../../shared/types'
 import { bridge } from '../bridge'
-import { instancesOf } from '../lib/targets'
+import { canRun, titleOf } from '../lib/actions'
+import { compactTargets, instancesOf, targetsName } from '../lib/targets'
 import { useNotificationsStore } from './notifications'
 import { useServicesStore } from './services'
 
@@ -14,6 +15,12 @@ export interface CommandRun {
   commandId: string
   command: CommandName
   targets: string[]
+  /** What the user asked for, as the button said it: `Start main`. */
+  title: string
+  /** The instances the command acts on, by id: the panel's reckoning until the service says. */
+  actedOn: string[]
+  /** Instances the user's target named that were left alone, and why (`6 already running`), or null. */
+  note: string | null
   lines: string[]
   /** Lines dropped from the front of a long output. */
   dropped: number
@@ -26,6 +33,8 @@ export interface Confirmation {
   targets: string[]
   /** The instances it acts on, by id. */
   instanceIds: string[]
+  /** What the button that asked says: `Stop main`. */
+  title: string
 }
 
 /** Commands that wait for processes to exit: kill-wait and kill-after-timeout matter to them. */
@@ -35,6 +44,8 @@ const gracefulMatters = (command: CommandName): boolean => commandSpec(command).
 const RUNS_KEPT = 50
 const LINES_KEPT = 2000
 const ORPHANS_KEPT = 20
+/** shared/contract.ts: `commands:run` takes at most 64 targets; more are sent as several commands. */
+const MAX_TARGETS = 64
 
 export const describeCommand = (command: CommandName, targets: readonly string[]) => `swift-init ${targets.join(' ')} ${command}`
 
@@ -60,6 +71,13 @@ export const useCommandsStore = defineStore('commands', () => {
     return m
   })
 
+  /** The command acting on an instance: ours from the moment it is sent, else the service's (the tray's). */
+  const busyOf = (i: InstanceInfo): CommandName | null => busy.value.get(i.id) ?? i.busy
+  /** Whether a button for this command on this instance does something now. */
+  const can = (command: CommandName, i: InstanceInfo): boolean => !busyOf(i) && canRun(command, i)
+  /** Whether it does for at least one of these instances (a group's or a selection's button). */
+  const canAny = (command: CommandName, instances: readonly InstanceInfo[]): boolean => instances.some((i) => can(command, i))
+
   function optionsFor(command: CommandName): CommandOptions | undefined {
     const o: CommandOptions = {}
     if (waitsForExit(command)) {
@@ -82,8 +100,20 @@ export const useCommandsStore = defineStore('commands', () => {
     if (run.lines.length > LINES_KEPT) run.dropped += run.lines.splice(0, run.lines.length - LINES_KEPT).length
   }
 
-  function track(command: CommandName, targets: string[]): CommandRun {
-    runs.value.unshift({ key: nextKey++, commandId: '', command, targets, lines: [], dropped: 0, exitCode: null, startedAt: Date.now() })
+  function track(command: CommandName, targets: string[], about: Partial<Pick<CommandRun, 'title' | 'actedOn' | 'note'>> = {}): CommandRun {
+    runs.value.unshift({
+      key: nextKey++,
+      commandId: '',
+      command,
+      targets,
+      title: about.title ?? describeCommand(command, targets),
+      actedOn: about.actedOn ?? instancesOf(targets, services.configured).map((i) => i.id),
+      note: about.note ?? null,
+      lines: [],
+      dropped: 0,
+      exitCode: null,
+      startedAt: Date.now(),
+    })
     if (runs.value.length > RUNS_KEPT) runs.value.splice(RUNS_KEPT)
     // the reactive proxy (not the object given to unshift), so later changes re-render
     const [run] = runs.value
@@ -93,7 +123,7 @@ export const useCommandsStore = defineStore('commands', () => {
 
   async function started(
     run: CommandRun,
-    request: Promise<{ ok: true; value: { commandId: string } } | { ok: false; error: { message: string } }>,
+    request: Promise<{ ok: true; value: CommandStarted } | { ok: false; error: { message: string } }>,
   ): Promise<string | null> {
     const r = await request
     if (!r.ok) {
@@ -102,6 +132,8 @@ export const useCommandsStore = defineStore('commands', () => {
       return null
     }
     run.commandId = r.value.commandId
+    // the service's word on what it acts on (exact instance ids) over the panel's own reckoning
+    run.actedOn = r.value.instanceIds
     const early = orphans.get(run.commandId)
     orphans.delete(run.commandId)
     if (early) {
@@ -111,32 +143,64 @@ export const useCommandsStore = defineStore('commands', () => {
     return run.commandId
   }
 
-  /** Runs a command now; resolves to its id, or null when the service refused it (reported as an error). */
-  async function run(command: CommandName, targets: string[]): Promise<string | null> {
+  /**
+   * Runs a command on exactly these targets now (at most MAX_TARGETS); resolves to its id, or null when the
+   * service refused it (reported as an error).
+   */
+  async function run(command: CommandName, targets: string[], about: Partial<Pick<CommandRun, 'title' | 'actedOn' | 'note'>> = {}) {
     const o = optionsFor(command)
-    const r = track(command, targets)
+    const r = track(command, targets, about)
     drawerOpen.value = true
     return started(r, bridge().invoke('commands:run', { command, targets, ...(o ? { options: o } : {}) }))
   }
 
-  /** What a button does: runs the command, or asks first when it takes a group or several instances down. */
+  /** Runs it in as many commands as the contract's target limit needs (each queued per server by the service). */
+  async function runAll(command: CommandName, targets: string[], about: Pick<CommandRun, 'title' | 'actedOn' | 'note'>): Promise<void> {
+    for (let at = 0; at < targets.length; at += MAX_TARGETS) await run(command, targets.slice(at, at + MAX_TARGETS), about)
+  }
+
+  /**
+   * What a button does, meaning what the user means. Start acts per instance: it starts the instances of its
+   * targets that are down (`object-server.2 start`), where swift-init, told `main`, would start nothing
+   * because a sibling runs (its rule, which the CLI keeps). Commands that take a group or several instances
+   * down ask first.
+   */
   async function request(command: CommandName, targets: string[]): Promise<void> {
-    if (!needsConfirmation(command, targets)) {
-      await run(command, targets)
-      return
+    const named = instancesOf(targets, services.configured)
+    const title = titleOf(command, targetsName(targets))
+    if (command === 'start') {
+      const down = named.filter((i) => can('start', i))
+      const running = named.filter((i) => i.state === 'running').length
+      const others = named.length - down.length - running
+      const note = [...(running ? [`${running} already running`] : []), ...(others ? [`${others} busy`] : [])].join(', ') || null
+      if (down.length === 0) return notifications.report('info', `Nothing to start in ${targetsName(targets)}`, note ?? '')
+      return runAll('start', compactTargets(down, services.configured), { title, actedOn: down.map((i) => i.id), note })
     }
-    confirmation.value = { command, targets, instanceIds: instancesOf(targets, services.configured).map((i) => i.id) }
+    const instanceIds = named.map((i) => i.id)
+    if (needsConfirmation(command, targets)) confirmation.value = { command, targets, instanceIds, title }
+    else await runAll(command, targets, { title, actedOn: instanceIds, note: null })
+  }
+
+  /** Runs commands the user has already agreed to elsewhere (the restarts after "Send all logs here"), one after another. */
+  async function runEach(list: readonly { command: CommandName; targets: string[] }[]): Promise<void> {
+    for (const { command, targets } of list)
+      await runAll(command, targets, {
+        title: titleOf(command, targetsName(targets)),
+        actedOn: instancesOf(targets, services.configured).map((i) => i.id),
+        note: null,
+      })
   }
 
   async function confirm(yes: boolean): Promise<void> {
     const c = confirmation.value
     confirmation.value = null
-    if (yes && c) await run(c.command, c.targets)
+    if (yes && c) await runAll(c.command, c.targets, { title: c.title, actedOn: c.instanceIds, note: null })
   }
 
   /** Runs one instance attached (no-daemon): its console goes to its logs. */
   async function attach(instanceId: string): Promise<string | null> {
-    return started(track('no-daemon', [instanceId]), bridge().invoke('instances:attach', { instanceId }))
+    const r = track('no-daemon', [instanceId], { title: `Run ${instanceId} attached`, actedOn: [instanceId] })
+    return started(r, bridge().invoke('instances:attach', { instanceId }))
   }
 
   function orphan(commandId: string): { lines: string[]; exitCode: number | null } {
@@ -182,5 +246,23 @@ export const useCommandsStore = defineStore('commands', () => {
     runs.value = runs.value.filter((r) => r.exitCode === null)
   }
 
-  return { runs, drawerOpen, confirmation, options, active, busy, needsConfirmation, run, request, confirm, attach, listen, clearFinished }
+  return {
+    runs,
+    drawerOpen,
+    confirmation,
+    options,
+    active,
+    busy,
+    busyOf,
+    can,
+    canAny,
+    needsConfirmation,
+    run,
+    request,
+    runEach,
+    confirm,
+    attach,
+    listen,
+    clearFinished,
+  }
 })

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, markRaw, ref, shallowRef, watch } from 'vue'
-import type { ConfEdit, LogLine, LogSourceInfo } from '../../../shared/types'
+import type { ConfApplyAll, ConfEdit, ConfEditAll, LogLine, LogSourceInfo } from '../../../shared/types'
 import { bridge } from '../bridge'
 import type { ViewLine } from '../lib/log-view'
 import { Ring } from '../lib/ring'
@@ -9,6 +9,25 @@ import { useSettingsStore } from './settings'
 
 /** Until the settings are in: the service's default. */
 const DEFAULT_CAP = 10_000
+/** The share of the window's main area the logs pane takes, kept in this browser across reloads. */
+const PANE_KEY = 'swift-panel.logs-pane'
+const PANE_SHARE = 0.45
+
+function savedShare(): number {
+  try {
+    const v = Number(localStorage.getItem(PANE_KEY))
+    return v > 0 && v < 1 ? v : PANE_SHARE
+  } catch {
+    return PANE_SHARE
+  }
+}
+
+/** One conf file's edit that sends logs to the built-in receiver, and the instances that read that conf. */
+export interface ConfChange {
+  file: string
+  instanceIds: string[]
+  edit: ConfEdit
+}
 
 /**
  * Log lines of every instance, fed by `logs:lines` events (the service sends all of them), one ring per
@@ -32,6 +51,14 @@ export const useLogsStore = defineStore('logs', () => {
   const sources = shallowRef<ReadonlyMap<string, LogSourceInfo>>(new Map())
   /** What the logs pane shows: one instance, or several merged (a server, a group, a selection). */
   const viewing = ref<{ ids: string[]; title: string } | null>(null)
+  const paneShare = ref(savedShare())
+  watch(paneShare, (v) => {
+    try {
+      localStorage.setItem(PANE_KEY, String(v))
+    } catch {
+      // storage refused: the size lasts this session
+    }
+  })
 
   watch(cap, (c) => {
     for (const [id, r] of rings) {
@@ -135,23 +162,75 @@ export const useLogsStore = defineStore('logs', () => {
     viewing.value = null
   }
 
-  /** The diff that would send an instance's logs to the built-in receiver; nothing is written yet. */
-  async function proposeConfEdit(instanceId: string): Promise<ConfEdit | null> {
-    const r = await bridge().invoke('logs:conf-edit', { instanceId })
+  /**
+   * The edits that would send these instances' logs to the built-in receiver, one per conf file (instances
+   * that read the same conf share its edit); nothing is written yet. Instances it cannot do are reported.
+   */
+  async function proposeConfEdits(instanceIds: readonly string[]): Promise<ConfChange[]> {
+    const answers = await Promise.all(
+      instanceIds.map(async (instanceId) => ({ instanceId, r: await bridge().invoke('logs:conf-edit', { instanceId }) })),
+    )
+    const byFile = new Map<string, ConfChange>()
+    for (const { instanceId, r } of answers) {
+      if (!r.ok) notifications.report('error', `Cannot change where ${instanceId} logs`, r.error.message)
+      else {
+        const c = byFile.get(r.value.file)
+        if (c) c.instanceIds.push(instanceId)
+        else byFile.set(r.value.file, { file: r.value.file, instanceIds: [instanceId], edit: r.value })
+      }
+    }
+    return [...byFile.values()]
+  }
+
+  /** Writes those edits, after the user saw the diffs; says what changed and what did not. True when all did. */
+  async function applyConfEdits(changes: readonly ConfChange[]): Promise<boolean> {
+    const changed: ConfChange[] = []
+    for (const c of changes) {
+      const [instanceId] = c.instanceIds
+      if (instanceId === undefined) continue
+      const r = await bridge().invoke('logs:conf-apply', { instanceId, originalHash: c.edit.originalHash })
+      if (r.ok) changed.push(c)
+      else notifications.report('error', `${c.file} was not changed`, r.error.message)
+    }
+    const ids = changed.flatMap((c) => c.instanceIds)
+    const [only] = changed
+    if (only && changed.length === 1)
+      notifications.report(
+        'info',
+        `${only.file} changed`,
+        `${ids.join(', ')} ${ids.length === 1 ? 'logs' : 'log'} to the panel after the next restart.`,
+      )
+    else if (changed.length > 1)
+      notifications.report('info', `${changed.length} confs changed`, `${ids.join(', ')} log to the panel after their next restart.`)
+    if (ids.length) await loadSources(ids)
+    return changed.length === changes.length
+  }
+
+  /** "Send all logs here": the edits for every conf of the profile that does not send there yet; nothing is written. */
+  async function proposeAll(): Promise<ConfEditAll | null> {
+    const r = await bridge().invoke('logs:conf-edit-all', undefined)
     if (r.ok) return r.value
-    notifications.report('error', `Cannot change where ${instanceId} logs`, r.error.message)
+    notifications.report('error', 'Cannot send the logs here', r.error.message)
     return null
   }
 
-  async function applyConfEdit(instanceId: string, edit: ConfEdit): Promise<boolean> {
-    const r = await bridge().invoke('logs:conf-apply', { instanceId, originalHash: edit.originalHash })
+  /** Writes them, after the user saw the diffs; says what failed. The answer names the servers to restart. */
+  async function applyAll(edits: ConfEditAll['edits']): Promise<ConfApplyAll | null> {
+    const r = await bridge().invoke('logs:conf-apply-all', { edits: edits.map(({ file, originalHash }) => ({ file, originalHash })) })
     if (!r.ok) {
-      notifications.report('error', `${edit.file} was not changed`, r.error.message)
-      return false
+      notifications.report('error', 'No conf was changed', r.error.message)
+      return null
     }
-    notifications.report('info', `${r.value.file} changed`, `${instanceId} logs to the panel after its next restart.`)
-    await loadSources([instanceId])
-    return true
+    for (const f of r.value.failed) notifications.report('error', `${f.file} was not changed`, f.error)
+    if (r.value.applied.length) {
+      notifications.report(
+        'info',
+        `${r.value.applied.length} ${r.value.applied.length === 1 ? 'conf' : 'confs'} changed`,
+        'The originals are kept beside them.',
+      )
+      await loadSources(edits.flatMap((e) => e.instanceIds))
+    }
+    return r.value
   }
 
   return {
@@ -160,6 +239,7 @@ export const useLogsStore = defineStore('logs', () => {
     generation,
     sources,
     viewing,
+    paneShare,
     // raw: neither deep reactivity over every line nor an action wrapper around every lookup
     rings: markRaw<ReadonlyMap<string, Ring<ViewLine>>>(rings),
     listen,
@@ -169,7 +249,9 @@ export const useLogsStore = defineStore('logs', () => {
     discardedOf,
     show,
     hide,
-    proposeConfEdit,
-    applyConfEdit,
+    proposeConfEdits,
+    applyConfEdits,
+    proposeAll,
+    applyAll,
   }
 })
