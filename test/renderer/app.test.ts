@@ -148,8 +148,24 @@ describe('the panel', () => {
     await filter.trigger('keydown', { key: 'Escape' })
     expect((filter.element as HTMLInputElement).value).toBe('')
     expect(w.find('section.logs').exists()).toBe(true)
+    // an open popover takes the first Escape
+    const options = w.get('details.popover-menu').element as HTMLDetailsElement
+    options.open = true
+    await filter.trigger('keydown', { key: 'Escape' })
+    expect(options.open).toBe(false)
+    expect(w.find('section.logs').exists()).toBe(true)
     await filter.trigger('keydown', { key: 'Escape' })
     expect(w.find('section.logs').exists()).toBe(false)
+  })
+
+  it('closes a popover on a click elsewhere', async () => {
+    const { w } = await mountApp()
+    const options = w.get('details.popover-menu').element as HTMLDetailsElement
+    options.open = true
+    options.querySelector('input')?.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }))
+    expect(options.open).toBe(true)
+    document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true }))
+    expect(options.open).toBe(false)
   })
 
   it('sums up many problems of a kind in one line with one action: send all logs here', async () => {
