@@ -14,6 +14,7 @@ function printFigures(title: string, figures: Figure[] | string): void {
     console.log(
       `${f.name.padEnd(44)} ours ${f.ours.toFixed(1).padStart(8)} ${f.unit}  reference ${f.reference.toFixed(1).padStart(8)} ${f.unit}${ratio}${f.goal ? `  (goal ${f.goal})` : ''}`,
     )
+    if (f.detail) console.log(`  ${f.detail}`)
   }
 }
 

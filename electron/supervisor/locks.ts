@@ -11,9 +11,8 @@
 // per network namespace, so processes in different ones (containers) do not see each other's locks; and any
 // local user could bind the name first and so make starts wait and then fail (never double-start).
 
-import { createHash } from 'node:crypto'
 import { realpathSync } from 'node:fs'
-import { createServer, type Server as NetServer } from 'node:net'
+import type { Server as NetServer } from 'node:net'
 import { basename, dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -33,16 +32,21 @@ function canonical(dir: string): string {
   }
 }
 
-/** The abstract socket name: a NUL byte, then a fixed-length hash (names are limited to 107 bytes). */
-export function lockName(runDir: string, server: string): string {
-  const hash = createHash('sha256')
-    .update(`${canonical(runDir)}\0${server}`)
-    .digest('hex')
-    .slice(0, 40)
-  return `\0swift-panel-lock-${hash}`
+/** 64-bit FNV-1a: a collision would only make two locks one (more waiting, never two holders). */
+function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n
+  for (const byte of Buffer.from(text)) h = BigInt.asUintN(64, (h ^ BigInt(byte)) * 0x100000001b3n)
+  return h.toString(16).padStart(16, '0')
 }
 
-function tryBind(name: string): Promise<NetServer | null> {
+/** The abstract socket name: a NUL byte, then a fixed-length hash (names are limited to 107 bytes). */
+export function lockName(runDir: string, server: string): string {
+  return `\0swift-panel-lock-${fnv1a64(`${canonical(runDir)}\0${server}`)}`
+}
+
+async function tryBind(name: string): Promise<NetServer | null> {
+  // loaded when a lock is first taken: a status that removes nothing never pays for it
+  const { createServer } = await import('node:net')
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', (e: NodeJS.ErrnoException) => (e.code === 'EADDRINUSE' ? resolve(null) : reject(e)))

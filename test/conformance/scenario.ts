@@ -11,6 +11,7 @@ import {
   runOurs,
   runReference,
   waitFor,
+  withoutOurOptions,
   type Fixture,
   type FixtureSpec,
   type RunOptions,
@@ -141,15 +142,6 @@ export async function conforms(s: Scenario): Promise<void> {
   }
 }
 
-/** Output without the help of --json, the one option only ours has (its lines up to the next unindented one). */
-export function withoutOurOptions(lines: string[]): string[] {
-  const start = lines.findIndex((l) => l.startsWith('  --json'))
-  if (start === -1) return lines
-  let end = start + 1
-  while (end < lines.length && lines[end]?.startsWith(' ')) end++
-  return [...lines.slice(0, start), ...lines.slice(end)]
-}
-
 /** Signal when a pid file has been there a while, so swift-init is past writing it and waiting on the server. */
 export function whenPidFile(f: Fixture, path: string, afterMs = 500): () => boolean {
   let seen: number | null = null
@@ -158,3 +150,5 @@ export function whenPidFile(f: Fixture, path: string, afterMs = 500): () => bool
     return seen !== null && Date.now() - seen >= afterMs
   }
 }
+
+export { withoutOurOptions }

@@ -255,6 +255,15 @@ export function normalize(output: string, f: Fixture): string {
   return PID_PATTERNS.reduce((t, re) => t.replace(re, '$1<PID>$2'), text)
 }
 
+/** Output lines without the help of --json, the one option only our CLI has (its lines up to the next unindented one). */
+export function withoutOurOptions(lines: string[]): string[] {
+  const start = lines.findIndex((l) => l.startsWith('  --json'))
+  if (start === -1) return lines
+  let end = start + 1
+  while (end < lines.length && lines[end]?.startsWith(' ')) end++
+  return [...lines.slice(0, start), ...lines.slice(end)]
+}
+
 function cmdline(pid: string): string {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ')
