@@ -153,6 +153,48 @@ describe('stand-in daemon', () => {
   })
 })
 
+describe('stand-in daemon: what the parity scenarios need', () => {
+  it('ends quietly with status 0 on SIGINT, workers too', async () => {
+    const f = proxyFixture('workers = 1')
+    const s = startDirect(f)
+    await waitFor(() => livePids(f).length === 2, 10_000, 'server and worker')
+    s.child.kill('SIGINT')
+    expect(await s.exited).toBe(0)
+    expect(s.output.stderr).toBe('')
+    await waitFor(() => livePids(f).length === 0, 10_000, 'the worker gone')
+  })
+
+  it('serves for serve_for seconds, then exits 0 on its own', async () => {
+    const s = startDirect(proxyFixture('serve_for = 0.3'))
+    expect(await s.exited).toBe(0)
+  })
+
+  it('with exit_detached, closes its output first and fails later; a negative exit_code is a death by that signal', async () => {
+    const late = startDirect(proxyFixture('startup_output = bye\nexit_code = 3\nexit_detached = true\nexit_delay = 0.5'))
+    await late.stdoutClosed
+    expect(alive(late.child.pid ?? 0)).toBe(true)
+    expect(await late.exited).toBe(3)
+    const killed = startDirect(proxyFixture('exit_code = -1'))
+    await new Promise((done) => killed.child.once('exit', (_code, signal) => done(expect(signal).toBe('SIGHUP'))))
+  })
+
+  it('writes interleaved lines to stdout and stderr in turn, and raw bytes', async () => {
+    const s = startDirect(proxyFixture('interleaved = a|b|c\nstartup_hex = 41e90a'))
+    await s.stdoutClosed
+    expect(s.output).toEqual({ stdout: 'a\nc\nA\ufffd\n', stderr: 'b\n' })
+  })
+
+  it('with worker_ignore_term, its workers ignore SIGTERM and outlive it', async () => {
+    const f = proxyFixture('workers = 2\nworker_ignore_term = true')
+    const s = startDirect(f)
+    await waitFor(() => livePids(f).length === 3, 10_000, 'server and workers')
+    s.child.kill('SIGTERM')
+    expect(await s.exited).toBe(0)
+    await new Promise((r) => setTimeout(r, 500))
+    expect(livePids(f)).toHaveLength(2)
+  })
+})
+
 describe.skipIf(referenceUnavailable() !== null)('stand-in daemon under the reference swift-init', () => {
   it('is started and its pid file written by swift-init, not by the stand-in', async () => {
     const f = proxyFixture('workers = 1')
