@@ -60,7 +60,7 @@ export async function benchPanel(): Promise<
     await attach(page)
     await sleep(1000)
 
-    const frames = (await page.evaluate(`(async () => {
+    const frames = await page.evaluate<{ count: number; maxMs: number; p99Ms: number; linesShown: number }>(`(async () => {
       const viewport = document.querySelector('.viewport')
       const deltas = []
       let last = performance.now()
@@ -78,7 +78,7 @@ export async function benchPanel(): Promise<
       })
       deltas.sort((a, b) => a - b)
       return { count: deltas.length, maxMs: deltas.at(-1), p99Ms: deltas[Math.floor(deltas.length * 0.99)], linesShown: ${LINES_SHOWN} }
-    })()`)) as { count: number; maxMs: number; p99Ms: number; linesShown: number }
+    })()`)
     await page.getByRole('button', { name: 'Stop proxy-server', exact: true }).click()
     await sleep(500)
     return { tableMs, frames }
