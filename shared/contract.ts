@@ -33,6 +33,8 @@ export const SERVER_PATTERN = /^[a-z][a-z-]{0,63}$/
 const ABSOLUTE_PATH = /^\/[^\0]*$/
 
 const target = str(TARGET_PATTERN, 70)
+/** One command acts on at most this many targets (a group start sends every down instance's id). */
+export const MAX_COMMAND_TARGETS = 1024
 const instanceId = str(INSTANCE_ID_PATTERN, 70)
 const absPath = str(ABSOLUTE_PATH, 4096)
 
@@ -94,7 +96,7 @@ export const requests = {
   'services:watch': request<{ instanceIds: string[] }, null>(object({ instanceIds: array(instanceId, 1024) })),
   /** Start a swift-init command; output and completion arrive as `commands:output` / `commands:done`. */
   'commands:run': request<{ command: CommandName; targets: string[]; options?: ReturnType<typeof commandOptions> }, CommandStarted>(
-    object({ command: oneOf(COMMANDS), targets: array(target, 64), options: commandOptions }, ['options']),
+    object({ command: oneOf(COMMANDS), targets: array(target, MAX_COMMAND_TARGETS), options: commandOptions }, ['options']),
   ),
   /** Run one instance attached (no-daemon), its console streamed as log lines. */
   'instances:attach': request<{ instanceId: string }, CommandStarted>(object({ instanceId })),

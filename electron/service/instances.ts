@@ -250,7 +250,10 @@ export class InstanceModel {
       const cached = this.pidCache.get(pidFile)
       if (cached && cached.key === key && cached.facts.number === i + 1) {
         const { pid, pidState } = cached.facts
-        if (pidState !== 'running' || pid === null || sendSignal(pid, SIG_DFL) !== 'ESRCH') return cached.facts
+        // only 'no pid file' and 'running' stand while the file is unchanged: a pid file is written before its
+        // server execs (spawn.ts), so 'wrong process' right after a start turns into 'running' without a write
+        if (pidState === 'none') return cached.facts
+        if (pidState === 'running' && pid !== null && sendSignal(pid, SIG_DFL) !== 'ESRCH') return cached.facts
       }
       const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir)
       this.pidCache.set(pidFile, { key, facts })

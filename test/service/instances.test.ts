@@ -1,9 +1,10 @@
 // The instance model against fixture trees: ids, states without any command of ours, and the problems it reports.
+import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { InstanceModel } from '../../electron/service/instances.js'
-import { cleanup, makeFixture, putRunFile, type Fixture } from '../helpers/fixture.js'
+import { cleanup, makeFixture, putRunFile, waitFor, type Fixture } from '../helpers/fixture.js'
 
 let f: Fixture
 afterEach(() => cleanup(f))
@@ -24,6 +25,20 @@ describe('InstanceModel', () => {
       ['object-expirer', null, 'rest', 'unconfigured'],
     ])
     expect(snap.instances[1]).toMatchObject({ confFile: join(f.etc, 'object-server/1.conf'), pidFile: join(f.run, 'object-server/1.pid') })
+  })
+
+  it('sees a server that execs after its pid file was written (a gated spawn) as running, without a new write', async () => {
+    f = makeFixture({ binaries: ['proxy-server'], confs: { 'proxy-server.conf': '' } })
+    // the shell holds the pid first, as spawn.ts's gate does, then becomes the server: same pid, same pid file
+    const gate = spawn('sh', ['-c', `sleep 0.3; exec ${join(f.bin, 'swift-proxy-server')} ${join(f.etc, 'proxy-server.conf')}`], {
+      env: f.env,
+      stdio: 'ignore',
+      detached: true,
+    })
+    putRunFile(f, 'proxy-server.pid', String(gate.pid))
+    const m = model(f)
+    expect(m.snapshot().instances[0]?.state).toBe('dead')
+    await waitFor(() => m.snapshot().instances[0]?.state === 'running', 10_000, 'running once it exec’d')
   })
 
   it('calls a pid file whose process is gone dead, and one naming another program dead too', () => {

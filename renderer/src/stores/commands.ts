@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import { MAX_COMMAND_TARGETS } from '../../../shared/contract'
 import { computed, reactive, ref } from 'vue'
 import { commandSpec, isAlias, type CommandName } from '../../../shared/swift'
 import type { CommandOptions, CommandStarted, InstanceInfo } from '../../../shared/types'
@@ -44,8 +45,6 @@ const gracefulMatters = (command: CommandName): boolean => commandSpec(command).
 const RUNS_KEPT = 50
 const LINES_KEPT = 2000
 const ORPHANS_KEPT = 20
-/** shared/contract.ts: `commands:run` takes at most 64 targets; more are sent as several commands. */
-const MAX_TARGETS = 64
 
 export const describeCommand = (command: CommandName, targets: readonly string[]) => `swift-init ${targets.join(' ')} ${command}`
 
@@ -144,7 +143,7 @@ export const useCommandsStore = defineStore('commands', () => {
   }
 
   /**
-   * Runs a command on exactly these targets now (at most MAX_TARGETS); resolves to its id, or null when the
+   * Runs a command on exactly these targets now (at most MAX_COMMAND_TARGETS); resolves to its id, or null when the
    * service refused it (reported as an error).
    */
   async function run(command: CommandName, targets: string[], about: Partial<Pick<CommandRun, 'title' | 'actedOn' | 'note'>> = {}) {
@@ -156,7 +155,7 @@ export const useCommandsStore = defineStore('commands', () => {
 
   /** Runs it in as many commands as the contract's target limit needs (each queued per server by the service). */
   async function runAll(command: CommandName, targets: string[], about: Pick<CommandRun, 'title' | 'actedOn' | 'note'>): Promise<void> {
-    for (let at = 0; at < targets.length; at += MAX_TARGETS) await run(command, targets.slice(at, at + MAX_TARGETS), about)
+    for (let at = 0; at < targets.length; at += MAX_COMMAND_TARGETS) await run(command, targets.slice(at, at + MAX_COMMAND_TARGETS), about)
   }
 
   /**
