@@ -23,6 +23,7 @@ import type {
   Snapshot,
 } from './types.js'
 import { COMMANDS, type CommandName } from './swift.js'
+import { TXN_ID_MAX, TXN_ID_PATTERN } from './txn-id.js'
 import { array, bool, int, nullable, object, oneOf, record, refine, str, none, type Validator } from './validate.js'
 
 /** A server name, alias, glob or instance id as swift-init accepts them: `object`, `object-server.2`, `object-*`, `main`. */
@@ -127,7 +128,7 @@ export const requests = {
     object({ edits: array(object({ file: absPath, originalHash: str(/^[0-9a-f]{16,128}$/, 128) }), 1024) }),
   ),
   /** Every buffered line holding a transaction id (`tx…`), from every instance, in time order. */
-  'logs:trace': request<{ txnId: string }, TraceInfo>(object({ txnId: str(/^tx[0-9a-f]{21}-[0-9a-f]{10}[\w%.~-]{0,160}$/, 200) })),
+  'logs:trace': request<{ txnId: string }, TraceInfo>(object({ txnId: str(TXN_ID_PATTERN, TXN_ID_MAX) })),
   'settings:get': request<undefined, Settings>(none),
   'settings:set': request<Settings, Settings>(settings),
   'settings:check-path': request<{ path: string; kind: 'swift-dir' | 'run-dir' | 'log-file' }, PathCheck>(

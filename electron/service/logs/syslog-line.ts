@@ -8,6 +8,7 @@
 // APP-NAME is the same thing). A line in none of these forms has no tag, which the routers cannot place:
 // `describeLogSample` says so for a whole file instead of it showing nothing.
 
+import { textSeverity } from '../../../shared/log-severity.js'
 import { facilityName, severityCode, severityName, type Facility, type Severity } from './syslog-codes.js'
 
 /** Which timestamp header a line carried (absent: none, as in a datagram or a bare `tag: msg`). */
@@ -138,13 +139,6 @@ function traditionalTime(m: RegExpExecArray, now: number): number {
   return ts > now + DAY_MS ? at(year - 1) : ts
 }
 
-// Swift's own wording where the line carries no severity: `logger.error('ERROR …')`, `logger.exception(…)`
-// (the traceback folded into the line as #012 by rsyslog), `STDERR:` (capture_stdio logs stderr at error),
-// and warnings spelled `WARNING` / `Warning`.
-const ERROR_TEXT = /^(?:ERROR\b|Error\b|STDERR: |Traceback \(most recent call last\))|#012Traceback \(most recent call last\)/
-const CRITICAL_TEXT = /^CRITICAL\b/
-const WARNING_TEXT = /^(?:WARNING\b|Warning\b|WARN\b)/
-
 export interface LineSeverity {
   severity: Severity
   /** True when read from swift's wording rather than the line's PRI or level word. */
@@ -156,14 +150,6 @@ export function lineSeverity(line: Pick<SyslogLine, 'severity' | 'text'>): LineS
   if (line.severity) return { severity: line.severity, guessed: false }
   const severity = textSeverity(line.text)
   return severity ? { severity, guessed: true } : null
-}
-
-/** A severity from swift's wording of a message (`ERROR …`, `STDERR: …`, `WARNING: …`), or null. */
-export function textSeverity(text: string): Severity | null {
-  if (CRITICAL_TEXT.test(text)) return 'crit'
-  if (ERROR_TEXT.test(text)) return 'err'
-  if (WARNING_TEXT.test(text)) return 'warning'
-  return null
 }
 
 export interface LogSampleVerdict {
