@@ -1,7 +1,7 @@
 // What the cluster's state means at a glance, one rule for every place that shows it: the panel's overall
 // health badge, its rows and badges, and the tray icon. Plain data, no I/O: both sides import it.
 
-import type { InstanceInfo, InstanceState } from './types.js'
+import type { HealthWord, InstanceInfo, InstanceState } from './types.js'
 
 /** The few colours the panel speaks in; each state and each health level maps to one. */
 export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'idle'
@@ -32,9 +32,10 @@ export const TONE_COLOURS: Readonly<Record<Tone, { light: string; dark: string }
 
 /**
  * The cluster as a whole. crash: an instance crashed (it was running and vanished without a stop).
- * partial: some main instance is not up, or a daemon's process died leaving its pid file (dead).
- * up: every main instance runs. idle: nothing runs. Background daemons that are simply stopped do not
- * count: on a developer's SAIO most of them are off on purpose.
+ * partial: some main instance is not up, a running main instance does not answer (its health probe says
+ * unhealthy or not listening: a SIGSTOPped server still "runs"), or a daemon's process died leaving its pid
+ * file (dead). up: every main instance runs. idle: nothing runs. Background daemons that are simply stopped
+ * do not count: on a developer's SAIO most of them are off on purpose; nor does a server disabled by file.
  */
 export type HealthLevel = 'up' | 'partial' | 'crash' | 'idle'
 
@@ -55,9 +56,14 @@ export interface ClusterSummary {
   crashed: string[]
   /** Ids of the instances whose process died leaving its pid file. */
   died: string[]
+  /** Ids of running main instances that do not answer (health unhealthy or not listening). */
+  unanswering: string[]
   /** Ids of main instances a command is starting or stopping. */
   busy: string[]
 }
+
+/** Health words of a running server that does not serve: the badge and the tray warn of them. */
+const NOT_ANSWERING: ReadonlySet<HealthWord> = new Set(['unhealthy', 'not listening'])
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
@@ -71,12 +77,18 @@ export function summarize(instances: readonly InstanceInfo[]): ClusterSummary {
   const crashed = configured.filter((i) => i.state === 'crashed').map((i) => i.id)
   const died = configured.filter((i) => i.state === 'dead').map((i) => i.id)
   const busy = main.filter((i) => i.state === 'starting' || i.state === 'stopping').map((i) => i.id)
+  const silent = main.filter((i) => i.state === 'running' && i.health && NOT_ANSWERING.has(i.health.word))
+  const unanswering = silent.map((i) => i.id)
 
   const anyRunning = up + restRunning > 0
   const level: HealthLevel =
     crashed.length > 0
       ? 'crash'
-      : died.length > 0 || (up > 0 && up < main.length) || (up === 0 && main.length > 0 && restRunning > 0) || busy.length > 0
+      : died.length > 0 ||
+          (up > 0 && up < main.length) ||
+          (up === 0 && main.length > 0 && restRunning > 0) ||
+          busy.length > 0 ||
+          unanswering.length > 0
         ? 'partial'
         : anyRunning
           ? 'up'
@@ -96,6 +108,7 @@ export function summarize(instances: readonly InstanceInfo[]): ClusterSummary {
   const notes = [
     ...counted(main.filter((i) => i.state === 'starting').length, 'starting'),
     ...counted(main.filter((i) => i.state === 'stopping').length, 'stopping'),
+    ...counted(unanswering.length, 'not answering'),
     ...counted(crashed.length, 'crashed'),
     ...counted(died.length, 'died'),
   ]
@@ -104,6 +117,7 @@ export function summarize(instances: readonly InstanceInfo[]): ClusterSummary {
   const sentences = [
     `${up} of ${plural(main.length, 'main instance')} up; ${restRunning} of ${plural(rest.length, 'background daemon')} running.`,
     ...(crashed.length ? [`Crashed: ${crashed.join(', ')}.`] : []),
+    ...(silent.length ? [`Running but not answering: ${silent.map((i) => `${i.id} (${i.health?.word ?? ''})`).join(', ')}.`] : []),
     ...(died.length ? [`Died, leaving a pid file: ${died.join(', ')}.`] : []),
   ]
   return {
@@ -115,6 +129,7 @@ export function summarize(instances: readonly InstanceInfo[]): ClusterSummary {
     rest: { running: restRunning, total: rest.length },
     crashed,
     died,
+    unanswering,
     busy,
   }
 }

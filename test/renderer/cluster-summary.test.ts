@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { trayLook } from '../../electron/main/tray-model'
 import { STATE_TONE, summarize, TONE_COLOURS, type Tone } from '../../shared/cluster-summary'
+import type { HealthWord, InstanceInfo } from '../../shared/types'
 import { inst } from './support'
 
 /** A SAIO as a developer keeps it: every main instance up, the background daemons off on purpose. */
@@ -40,6 +42,28 @@ describe('cluster summary', () => {
   it('warns of a daemon that died leaving its pid file', () => {
     const s = summarize(saio({ 'object-auditor.1': 'dead' }))
     expect(s).toMatchObject({ level: 'partial', text: 'Main up (7/7) · 1 died', died: ['object-auditor.1'] })
+  })
+
+  it('warns of a running main server that does not answer, in the badge and the tray alike', () => {
+    const health = (word: HealthWord): Partial<InstanceInfo> => ({ health: { word, detail: `${word}, in detail`, checkedAt: 1 } })
+    const answering = saio().map((i) => (i.group === 'main' ? { ...i, ...health('healthy') } : i))
+    expect(summarize(answering)).toMatchObject({ level: 'up', text: 'Main up (7/7)', unanswering: [] })
+    const withHealth = (changes: Record<string, HealthWord>) =>
+      answering.map((i) => (changes[i.id] ? { ...i, ...health(changes[i.id]!) } : i))
+
+    // a SIGSTOPped server still runs, and does not answer
+    const stopped = withHealth({ 'object-server.1': 'unhealthy', 'proxy-server': 'not listening' })
+    const s = summarize(stopped)
+    expect(s).toMatchObject({ level: 'partial', tone: 'warn', text: 'Main up (7/7) · 2 not answering' })
+    expect(s.unanswering).toEqual(['proxy-server', 'object-server.1'])
+    expect(s.detail).toContain('Running but not answering: proxy-server (not listening), object-server.1 (unhealthy).')
+    expect(trayLook(stopped)).toEqual({ level: 'partial', tip: 'Swift Panel: Main up (7/7) · 2 not answering' })
+
+    // disabled by file is on purpose; a stopped server's last word does not count; a crash still comes first
+    expect(summarize(withHealth({ 'object-server.1': 'disabled' })).level).toBe('up')
+    const down = stopped.map((i) => (i.id === 'proxy-server' ? { ...i, state: 'stopped' as const } : i))
+    expect(summarize(down)).toMatchObject({ text: 'Main 6/7 up · 1 not answering', unanswering: ['object-server.1'] })
+    expect(summarize([...stopped, inst('object-auditor.2', 'crashed')]).level).toBe('crash')
   })
 
   it('is idle when nothing runs', () => {
