@@ -1,6 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
+import { MAX_COMMAND_TARGETS } from '../../shared/contract'
 import CommandDrawer from '../../renderer/src/components/CommandDrawer.vue'
 import CopyButton from '../../renderer/src/components/CopyButton.vue'
 import { useCommandsStore } from '../../renderer/src/stores/commands'
@@ -109,17 +110,18 @@ describe('commands store', () => {
 })
 
 describe('commands store, acting per instance', () => {
-  it('sends the down instances of a partly running server in commands of at most 64 targets (the contract’s limit)', async () => {
+  it('sends the down instances of a partly running server in commands of at most MAX_COMMAND_TARGETS (the contract’s limit)', async () => {
     const { fake } = setup()
-    const many = Array.from({ length: 150 }, (_, k) => inst(`object-server.${k + 1}`, k % 2 ? 'running' : 'stopped'))
+    const down = MAX_COMMAND_TARGETS + 11
+    const many = Array.from({ length: 2 * down }, (_, k) => inst(`object-server.${k + 1}`, k % 2 ? 'running' : 'stopped'))
     useServicesStore().accept(snapshot(many))
     const commands = useCommandsStore()
     await commands.request('start', ['object-server'])
     const sent = fake.sent('commands:run')
-    expect(sent.map((r) => r.targets.length)).toEqual([64, 11])
+    expect(sent.map((r) => r.targets.length)).toEqual([MAX_COMMAND_TARGETS, 11])
     expect(sent.flatMap((r) => r.targets)).toEqual(many.filter((i) => i.state === 'stopped').map((i) => i.id))
     expect(commands.runs.map((r) => r.title)).toEqual(['Start object-server', 'Start object-server'])
-    expect(commands.runs[0]?.note).toBe('75 already running')
+    expect(commands.runs[0]?.note).toBe(`${down} already running`)
   })
 
   it('runs a list of commands the user agreed to elsewhere, in order, without asking again', async () => {
