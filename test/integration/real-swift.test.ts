@@ -129,7 +129,9 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
         ['object-server.1', 'receiver'],
       ])
       service.runCommand({ command: 'start', targets: ['main'] })
-      expect(await healthy(60_000)).toBe(true)
+      // every main server answering, as the panel's probes see it: only then do PUTs reach the storage servers
+      const main = () => service.current().instances.filter((i) => i.group === 'main' && i.confFile)
+      await waitFor(() => main().every((i) => i.health?.word === 'healthy'), 60_000, 'every main instance healthy')
       const { url, token } = await auth()
       await fetch(`${url}/logs`, { method: 'PUT', headers: { 'X-Auth-Token': token } })
       for (let i = 0; i < 4; i++) await fetch(`${url}/logs/o${i}`, { method: 'PUT', headers: { 'X-Auth-Token': token }, body: 'x' })
@@ -146,6 +148,45 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
       expect(objectLines.some((l) => /PUT \/sdb\d/.test(l.text))).toBe(true)
       // no object-server line was taken for the proxy's, nor the other way round
       expect((await lines('proxy-server')).some((l) => /\/sdb\d\//.test(l.text))).toBe(false)
+
+      // the trace of one PUT: the proxy's access line and the object servers' lines for the same txn id
+      const put = (await lines('proxy-server')).find((l) => / PUT \/v1\/AUTH_test\/logs\/o0 /.test(l.text))
+      const txnId = /\b(tx[0-9a-f]{21}-[0-9a-f]{10})\b/.exec(put?.text ?? '')?.[1]
+      expect(txnId).toBeDefined()
+      // (both object servers' lines may still be on their way)
+      const objectPutsOf = (t: Awaited<ReturnType<(typeof service.handlers)['logs:trace']>>) =>
+        t.lines.filter((l) => l.instanceId.startsWith('object-server.') && l.access?.method === 'PUT')
+      const trace = await waitFor(
+        async () => {
+          const t = await service.handlers['logs:trace']({ txnId: txnId ?? '' })
+          return objectPutsOf(t).length >= 2 ? t : null
+        },
+        20_000,
+        'both object servers in the trace',
+      )
+      expect(trace.lines.map((l) => [l.instanceId, l.access?.method, l.access?.status])).toContainEqual(['proxy-server', 'PUT', 201])
+      expect(new Set(objectPutsOf(trace).map((l) => l.instanceId))).toEqual(new Set(['object-server.1', 'object-server.2']))
+
+      // every main instance: its port, as the SAIO's confs say (and healthy, above)
+      const expectedPorts: Record<string, number> = { 'proxy-server': port }
+      for (const n of [1, 2]) {
+        expectedPorts[`object-server.${n}`] = port + 10 * n
+        expectedPorts[`container-server.${n}`] = port + 10 * n + 1
+        expectedPorts[`account-server.${n}`] = port + 10 * n + 2
+      }
+      expect(Object.fromEntries(main().map((i) => [i.id, i.ports[0]]))).toEqual(expectedPorts)
+
+      // SIGSTOP an object server's processes: still running, but unhealthy within two refreshes; SIGCONT: healthy
+      const object1 = () => service.current().instances.find((i) => i.id === 'object-server.1')
+      const pgid = object1()?.pid ?? 0
+      process.kill(-pgid, 'SIGSTOP')
+      try {
+        await waitFor(() => object1()?.health?.word === 'unhealthy', 10_000, 'object-server.1 unhealthy')
+        expect(object1()?.state).toBe('running')
+      } finally {
+        process.kill(-pgid, 'SIGCONT')
+      }
+      await waitFor(() => object1()?.health?.word === 'healthy', 10_000, 'object-server.1 healthy again')
       service.runCommand({ command: 'stop', targets: ['main'] })
       await waitFor(() => clusterPids().length === 0, 30_000)
     } finally {
