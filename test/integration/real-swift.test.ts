@@ -47,14 +47,19 @@ function clusterPids(): number[] {
     .map(Number)
 }
 
+/** Every main server of the SAIO answers /healthcheck (proxy B; object, container, account N at B+10N, +1, +2). */
 async function healthy(timeoutMs = 30_000): Promise<boolean> {
+  const ports = [port, ...[1, 2].flatMap((n) => [0, 1, 2].map((k) => port + 10 * n + k))]
+  const answers = async (p: number) => {
+    try {
+      return (await fetch(`http://127.0.0.1:${p}/healthcheck`)).ok
+    } catch {
+      return false // not listening yet
+    }
+  }
   const end = Date.now() + timeoutMs
   while (Date.now() < end) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthcheck`)).ok) return true
-    } catch {
-      // not listening yet
-    }
+    if ((await Promise.all(ports.map(answers))).every(Boolean)) return true
     await new Promise((r) => setTimeout(r, 200))
   }
   return false
