@@ -169,8 +169,8 @@ describe.skipIf(reason !== null)('our swift-init on a real Swift cluster', () =>
         20_000,
         'both object servers in the trace',
       )
-      expect(trace.lines.map((l) => [l.instanceId, l.access?.method, l.access?.status])).toContainEqual(['proxy-server', 'PUT', 201])
-      expect(new Set(objectPutsOf(trace).map((l) => l.instanceId))).toEqual(new Set(['object-server.1', 'object-server.2']))
+      expect(trace!.lines.map((l) => [l.instanceId, l.access?.method, l.access?.status])).toContainEqual(['proxy-server', 'PUT', 201])
+      expect(new Set(objectPutsOf(trace!).map((l) => l.instanceId))).toEqual(new Set(['object-server.1', 'object-server.2']))
 
       // every main instance: its port, as the SAIO's confs say (and healthy, above)
       const expectedPorts: Record<string, number> = { 'proxy-server': port }

@@ -132,7 +132,7 @@ describe('receiver routes follow the confs', () => {
       5000,
       'both lines',
     )
-    expect(trace.lines.map((l) => [l.instanceId, l.access?.kind, l.access?.method, l.access?.status])).toEqual([
+    expect(trace!.lines.map((l) => [l.instanceId, l.access?.kind, l.access?.method, l.access?.status])).toEqual([
       ['object-server.1', 'storage', 'PUT', 201],
       ['proxy-server', 'proxy', 'PUT', 201],
     ])
