@@ -516,19 +516,4 @@ describe('services store', () => {
     s.accept(snapshot([...SAIO(), inst('object-auditor', 'unconfigured')]))
     expect(s.summary).toMatchObject({ text: 'Main 2/3 up · 1 crashed', level: 'crash', tone: 'bad' })
   })
-
-  it('stops the orphans of an instance and says what became of each', async () => {
-    setup({
-      'instances:stop-orphans': [
-        { pid: 11, outcome: 'terminated', signals: ['SIGTERM'], reason: null },
-        { pid: 12, outcome: 'survived', signals: ['SIGTERM', 'SIGKILL'], reason: 'uninterruptible' },
-      ],
-    })
-    await useServicesStore().stopOrphans('object-server.1')
-    expect(useNotificationsStore().all[0]).toMatchObject({
-      level: 'warning',
-      title: '1 orphans of object-server.1 are still running',
-      body: '11: terminated\n12: survived (uninterruptible)',
-    })
-  })
 })

@@ -69,3 +69,29 @@ export function exitSentence(e: LastExit): string {
     ? `It ${how} (its own status: the panel started it and saw it end), at ${stamp(e.at)}.`
     : `The last command on it ${how} (the command's status: the panel did not see the process itself end), at ${stamp(e.at)}.`
 }
+
+/** How long ago, in a few characters: `just now`, `12 s ago`, `2 min ago`, `3 h ago`, `2 d ago`. */
+export function ago(ts: number, now: number): string {
+  const s = Math.floor((now - ts) / 1000)
+  if (s < 2) return 'just now'
+  if (s < 60) return `${s} s ago`
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`
+  return `${Math.floor(s / 86400)} d ago`
+}
+
+/** A duration given in seconds, to a reader's precision: `24 ms`, `1.20 s`, `12.3 s`, `2 min 5 s`, `1 h 4 min`. */
+export function seconds(sec: number): string {
+  if (sec < 1) return `${Math.round(sec * 1000)} ms`
+  if (sec < 10) return `${sec.toFixed(2)} s`
+  if (sec < 60) return `${sec.toFixed(1)} s`
+  const m = Math.floor(sec / 60)
+  return m < 60 ? `${m} min ${Math.round(sec % 60)} s` : `${Math.floor(m / 60)} h ${m % 60} min`
+}
+
+/** A WSGI server's ports as its row shows them: the first, and `+N` for the others (`:6010 +1`); '' for none. */
+export function portsText(ports: readonly number[]): string {
+  const [first] = ports
+  if (first === undefined) return ''
+  return ports.length > 1 ? `:${first} +${ports.length - 1}` : `:${first}`
+}

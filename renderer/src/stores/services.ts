@@ -181,18 +181,6 @@ export const useServicesStore = defineStore('services', () => {
     if (open !== expanded.value.has(id)) expanded.value = flip(expanded.value, id)
   }
 
-  /** Stops the processes of an instance's server and conf that no pid file names; says what became of each. */
-  async function stopOrphans(id: string): Promise<void> {
-    const r = await bridge().invoke('instances:stop-orphans', { instanceId: id })
-    if (!r.ok) return notifications.report('error', `Could not stop the orphans of ${id}`, r.error.message)
-    const left = r.value.filter((o) => o.outcome === 'survived' || o.outcome === 'no permission')
-    notifications.report(
-      left.length ? 'warning' : 'info',
-      left.length ? `${left.length} orphans of ${id} are still running` : `Orphans of ${id} stopped`,
-      r.value.map((o) => `${o.pid}: ${o.outcome}${o.reason ? ` (${o.reason})` : ''}`).join('\n'),
-    )
-  }
-
   function toggleGroup(group: Group): void {
     collapsed.value = flip(collapsed.value, group)
   }
@@ -219,6 +207,5 @@ export const useServicesStore = defineStore('services', () => {
     selectOnly,
     toggleDetails,
     toggleGroup,
-    stopOrphans,
   }
 })
