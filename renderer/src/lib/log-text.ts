@@ -1,8 +1,10 @@
 // The text of a log line as the logs view shows it: ANSI colours (read by Anser) as styled segments, search
-// hits marked, everything else of the terminal dropped. The result is rendered as text ({{ }}), never as
-// HTML, so a log line cannot inject markup.
+// hits marked, transaction ids to trace, its tone from Swift's wording; everything else of the terminal is
+// dropped. The result is rendered as text ({{ }}), never as HTML, so a log line cannot inject markup.
 
 import Anser from 'anser'
+import { textSeverity } from '../../../shared/log-severity'
+import { findTxnIds, type TxnIdMatch } from '../../../shared/txn-id'
 
 export interface Style {
   /** A colour name (`red`, `bright-red`) mapped to a CSS class, or null for the default. */
@@ -87,6 +89,59 @@ export function segments(line: string, pattern: RegExp | null = null): Segment[]
       from = to
     }
     at += text.length
+  }
+  return out
+}
+
+/** A line's severity as its colour says it: errors (and critical) and warnings stand out, the rest do not. */
+export type LineTone = 'error' | 'warning' | null
+
+/** A console line names its logger first (`object-server: ERROR …`): Swift's wording follows that tag. */
+const CONSOLE_TAG = /^[\w.-]{1,64}: /
+
+/** The tone of a line from Swift's wording (shared/log-severity), with or without a console tag first. */
+export function lineTone(text: string): LineTone {
+  const plain = plainText(text)
+  const severity = textSeverity(plain) ?? (CONSOLE_TAG.test(plain) ? textSeverity(plain.replace(CONSOLE_TAG, '')) : null)
+  return severity === 'warning' ? 'warning' : severity ? 'error' : null
+}
+
+/** A run of a line's segments: plain text, or a transaction id to trace. */
+export interface Piece {
+  txn: TxnIdMatch | null
+  segments: Segment[]
+}
+
+/**
+ * The segments of a line (as `segments` gives them) grouped into pieces: each transaction id in the text
+ * (shared/txn-id) is a piece of its own, whatever colours or search hits it spans, so it can be one link.
+ */
+export function pieces(line: string, pattern: RegExp | null = null): Piece[] {
+  const segs = segments(line, pattern)
+  const text = segs.map((s) => s.text).join('')
+  const ids = text.includes('tx') ? findTxnIds(text) : []
+  if (ids.length === 0) return [{ txn: null, segments: segs }]
+  const out: Piece[] = []
+  const piece = (txn: TxnIdMatch | null): Piece => {
+    const last = out.at(-1)
+    if (last && last.txn === txn) return last
+    const p: Piece = { txn, segments: [] }
+    out.push(p)
+    return p
+  }
+  let at = 0
+  for (const seg of segs) {
+    let from = 0
+    while (from < seg.text.length) {
+      const pos = at + from
+      const id = ids.find((m) => m.end > pos)
+      const inside = id !== undefined && id.start <= pos
+      const edge = id === undefined ? Infinity : inside ? id.end : id.start
+      const to = Math.min(seg.text.length, edge - at)
+      piece(inside ? id : null).segments.push({ ...seg, text: seg.text.slice(from, to) })
+      from = to
+    }
+    at += seg.text.length
   }
   return out
 }

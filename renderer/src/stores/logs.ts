@@ -12,13 +12,27 @@ const DEFAULT_CAP = 10_000
 /** The share of the window's main area the logs pane takes, kept in this browser across reloads. */
 const PANE_KEY = 'swift-panel.logs-pane'
 const PANE_SHARE = 0.45
+/** Whether long lines wrap, kept the same way. */
+const WRAP_KEY = 'swift-panel.logs-wrap'
+
+function saved(key: string): string | null {
+  try {
+    return localStorage.getItem(key)
+  } catch {
+    return null
+  }
+}
 
 function savedShare(): number {
+  const v = Number(saved(PANE_KEY))
+  return v > 0 && v < 1 ? v : PANE_SHARE
+}
+
+function keep(key: string, value: string): void {
   try {
-    const v = Number(localStorage.getItem(PANE_KEY))
-    return v > 0 && v < 1 ? v : PANE_SHARE
+    localStorage.setItem(key, value)
   } catch {
-    return PANE_SHARE
+    // storage refused: the preference lasts this session
   }
 }
 
@@ -52,13 +66,10 @@ export const useLogsStore = defineStore('logs', () => {
   /** What the logs pane shows: one instance, or several merged (a server, a group, a selection). */
   const viewing = ref<{ ids: string[]; title: string } | null>(null)
   const paneShare = ref(savedShare())
-  watch(paneShare, (v) => {
-    try {
-      localStorage.setItem(PANE_KEY, String(v))
-    } catch {
-      // storage refused: the size lasts this session
-    }
-  })
+  watch(paneShare, (v) => keep(PANE_KEY, String(v)))
+  /** Long lines wrap (their views measure each line) rather than scroll sideways. */
+  const wrap = ref(saved(WRAP_KEY) === 'true')
+  watch(wrap, (v) => keep(WRAP_KEY, String(v)))
 
   watch(cap, (c) => {
     for (const [id, r] of rings) {
@@ -240,6 +251,7 @@ export const useLogsStore = defineStore('logs', () => {
     sources,
     viewing,
     paneShare,
+    wrap,
     // raw: neither deep reactivity over every line nor an action wrapper around every lookup
     rings: markRaw<ReadonlyMap<string, Ring<ViewLine>>>(rings),
     listen,
