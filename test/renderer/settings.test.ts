@@ -77,6 +77,12 @@ describe('settings dialog', () => {
     expect(w.text()).toContain('expected an integer in 0..3600')
     expect(save().attributes('disabled')).toBeDefined()
     await w.get('input[aria-label="Kill wait in seconds, by default"]').setValue('20')
+    // the health probe's timeout, as the service bounds it
+    await w.get('input[aria-label="Health probe timeout in milliseconds"]').setValue('50')
+    expect(w.text()).toContain('expected an integer in 100..10000')
+    expect(w.get('input[aria-label="Health probe timeout in milliseconds"]').attributes('aria-invalid')).toBe('true')
+    expect(save().attributes('disabled')).toBeDefined()
+    await w.get('input[aria-label="Health probe timeout in milliseconds"]').setValue('2500')
     await w.get('textarea').setValue('/opt/swift/bin\n\nrelative/bin')
     expect(w.text()).toContain('must be an absolute path')
     await w.get('textarea').setValue('/opt/swift/bin\n')
@@ -102,6 +108,7 @@ describe('settings dialog', () => {
     await settle()
     expect(fake.sent('settings:check-path')).toContainEqual({ path: '/srv/b/log/object.log', kind: 'log-file' })
     await w.get('input[aria-label="Refresh interval in milliseconds"]').setValue('500')
+    await w.get('input[aria-label="Health probe timeout in milliseconds"]').setValue('300')
     await w.get('select[aria-label="Theme"]').setValue('dark')
     await w.get('select[aria-label="Strict mode"]').setValue(true)
     await w.get('form').trigger('submit')
@@ -111,6 +118,7 @@ describe('settings dialog', () => {
       settings({
         activeProfile: 'cluster B',
         refreshIntervalMs: 500,
+        probeTimeoutMs: 300,
         theme: 'dark',
         strict: true,
         profiles: [
