@@ -1,6 +1,7 @@
 // The panel's layout and looks in Debian's Chromium, on a clean SAIO-like fixture (every configured server has
 // its binary: no problem banner): a laptop-sized window, the row menu and details, the logs pane, axe-core in
-// both themes, and the README's screenshots (written to build/screenshots when UPDATE_SCREENSHOTS=1).
+// both themes, and screenshots of the whole table to look at (test-results/screenshots; the README's come from
+// insight.spec.ts, whose WSGI servers answer their health probes: these stand-ins listen on no port).
 import AxeBuilder from '@axe-core/playwright'
 import { createSocket } from 'node:dgram'
 import { existsSync, mkdirSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { ALL_SERVERS } from '../../shared/swift.js'
 import { cleanup, makeFixture, SAIO_CONFS, serveFixture, type Fixture } from '../helpers/fixture.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
-const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(HERE, '../../build/screenshots') : join(HERE, '../../test-results/screenshots')
+const SHOTS = join(HERE, '../../test-results/screenshots')
 /** SAIO_CONFS configures every server but these two (the expirer needs its own section, the reconciler its own conf). */
 const UNCONFIGURED = ['container-reconciler', 'object-expirer']
 const LAPTOP = { width: 1024, height: 700 }
