@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..')
 const SAIO = resolve(ROOT, '../shared/saio/saio.sh')
-const CLI = join(ROOT, 'out/cli/swift-init.js')
+const CLI = join(ROOT, 'out/cli/swift-init.cjs')
 
 export interface Figure {
   name: string

@@ -260,7 +260,7 @@ async function play(c: Case, f: Fixture, run: Runner): Promise<Played> {
 }
 
 /** Waits until the fixture's live daemons have held still for a while (at most 8 s). */
-async function settled(f: Fixture, quietMs = 2000): Promise<void> {
+async function settled(f: Fixture, quietMs = 700): Promise<void> {
   let last = livePids(f).length
   let since = Date.now()
   for (const deadline = Date.now() + 8000; Date.now() < deadline && Date.now() - since < quietMs;) {
@@ -272,6 +272,8 @@ async function settled(f: Fixture, quietMs = 2000): Promise<void> {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 const text = (p: Played) => p.steps.flatMap((s) => [...s.stdout, ...s.stderr]).join('\n')
+/** What swift-init itself said on stderr (a daemon's own traceback comes out on stdout, as its start-up output). */
+const stderr = (p: Played) => p.steps.flatMap((s) => s.stderr).join('\n')
 
 /** Which server a name stands for, and its conf part (`object.1` → object-server, 1). */
 function serverOf(name: string): [server: string, conf: string | null] {
@@ -295,7 +297,7 @@ const DOCUMENTED: [row: string, test: (c: Case, ours: Played, ref: Played) => bo
   ],
   [
     'an unreadable or malformed object-server conf in the object-expirer lookup: no [object-expirer] section',
-    (_c, o, r) => /configparser\.\w+Error|Interpolation\w*Error|OSError|IOError/.test(text(r)) && !/Traceback/.test(text(o)),
+    (_c, o, r) => /configparser\.\w+Error|Interpolation\w*Error|OSError|IOError/.test(text(r)) && !/Traceback/.test(stderr(o)),
   ],
   [
     'once returns; a FIFO pid file does not block',
@@ -370,9 +372,17 @@ export async function fuzz(
   const other = new Map<string, { count: number; example: Case }>()
   const ours: Runner = (f, args, opts) => runOurs(f, args, { ...opts, viaBin: true })
   let next = 0
+  // interrupted, the cases in flight are cleaned up too
+  const active = new Set<Fixture>()
+  const stop = () => {
+    active.forEach(cleanup)
+    process.exit(130)
+  }
+  process.once('SIGINT', stop).once('SIGTERM', stop)
   const worker = async () => {
     for (let c = all[next++]; c; c = all[next++]) {
       const { ours: fo, ref: fr } = makeTwin({ binaries: c.binaries, confs: c.confs })
+      active.add(fo).add(fr)
       try {
         const [o, r] = await Promise.all([play(c, fo, ours), play(c, fr, runReference)])
         if (same(o, r)) identical++
@@ -390,6 +400,8 @@ export async function fuzz(
       } finally {
         cleanup(fo)
         cleanup(fr)
+        active.delete(fo)
+        active.delete(fr)
       }
       const done = identical + [...documented.values(), ...[...other.values()].map((e) => e.count)].reduce((a, b) => a + b, 0)
       if (done % 50 === 0) log(`  ${done}/${cases}`)

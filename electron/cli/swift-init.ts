@@ -1,5 +1,5 @@
 // swift-init, drop-in: upstream bin/swift-init's main() (same usage, options, output and exit codes), plus
-// --swift-dir and --json. Built into one file (out/cli/swift-init.js, see bundle.config.ts) that plain `node`
+// --swift-dir and --json. Built into one file (out/cli/swift-init.cjs, see bundle.config.ts) that plain `node`
 // runs; run as a program, a few lines of sh in front of it note whether SIGINT was inherited as ignored (which
 // Node itself resets at start-up) in SWIFT_INIT_SIGINT before they exec node on it.
 

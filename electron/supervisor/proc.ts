@@ -55,7 +55,10 @@ export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null
     ppid: Number(f[1]),
     pgid: Number(f[2]),
     cpuTicks: Number(f[11]) + Number(f[12]),
-    startTimeMs: bootTime(procDir) + (Number(f[19]) * 1000) / CLOCK_TICKS,
+    // computed on first read: /proc/stat (for the boot time) is costly to generate, and most callers never ask
+    get startTimeMs() {
+      return bootTime(procDir) + (Number(f[19]) * 1000) / CLOCK_TICKS
+    },
     rssBytes: Number(f[21]) * PAGE_SIZE,
   }
 }

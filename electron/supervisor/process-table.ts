@@ -105,23 +105,25 @@ export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): Serve
     if (!/^\d+$/.test(name)) continue
     const pid = Number(name)
     if (pid === process.pid) continue
-    const stat = processStat(pid, procDir)
+    // the command line first: most processes are no server, and need no more reading
     const cmdline = readProc(pid, 'cmdline', procDir)
-    if (!stat || !('text' in cmdline)) continue
-    const base = { pid, ppid: stat.ppid, pgid: stat.pgid, state: stat.state, startTimeMs: stat.startTimeMs }
-    if (cmdline.text === '') {
-      unnamed.push(base)
-      continue
+    if (!('text' in cmdline)) continue
+    let named: Pick<ServerProcess, 'server' | 'confFile' | 'once'> | null = null
+    if (cmdline.text !== '') {
+      const run = programOf(splitCmdline(cmdline.text))
+      const program = basename(run?.program ?? '')
+      const server = program.slice('swift-'.length)
+      const conf = run?.args[0]
+      if (!program.startsWith('swift-') || !KNOWN.has(server) || conf === undefined) continue
+      const confFile = absoluteConf(conf, pid, procDir)
+      if (confFile === null || !prefixes.some((p) => confFile.startsWith(p))) continue
+      named = { server, confFile, once: run?.args.slice(1).includes('once') ?? false }
     }
-    const argv = splitCmdline(cmdline.text)
-    const run = programOf(argv)
-    const program = basename(run?.program ?? '')
-    const server = program.slice('swift-'.length)
-    const conf = run?.args[0]
-    if (!program.startsWith('swift-') || !KNOWN.has(server) || conf === undefined) continue
-    const confFile = absoluteConf(conf, pid, procDir)
-    if (confFile === null || !prefixes.some((p) => confFile.startsWith(p))) continue
-    found.set(pid, { ...base, server, confFile, once: run?.args.slice(1).includes('once') ?? false })
+    const stat = processStat(pid, procDir)
+    if (!stat) continue
+    const base = { pid, ppid: stat.ppid, pgid: stat.pgid, state: stat.state, startTimeMs: stat.startTimeMs }
+    if (named) found.set(pid, { ...base, ...named })
+    else unnamed.push(base)
   }
   for (const p of unnamed) {
     const parent = found.get(p.ppid)

@@ -446,7 +446,7 @@ export class Server {
     }
     const attached = this.env.attachedStdio ?? 'inherit'
     const capture = daemon && opts.wait !== false
-    const gated = spawnGated(exe.path, args, {
+    const gated = await spawnGated(exe.path, args, {
       stdin: attached === 'inherit' ? 'inherit' : 'ignore',
       output: daemon ? (capture ? 'pipe' : 'ignore') : attached,
       merge: capture,

@@ -6,7 +6,7 @@
 // that), and merges stderr into stdout when the output is captured (swift-init's `stderr=STDOUT`, one pipe,
 // so interleaved lines keep their order). After the exec the process is the server: same pid, its own argv.
 
-import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
+import type { ChildProcess, StdioOptions } from 'node:child_process'
 import type { Readable, Writable } from 'node:stream'
 import { CHILD_LIMITS_SHELL } from './limits.js'
 
@@ -38,10 +38,12 @@ export interface GatedChild {
 }
 
 /**
- * Spawns the shell that will exec `binary` with `args` once released. Returns null when no process could be
- * started at all (EAGAIN, EMFILE…), with the reason. `binary` must be resolved beforehand (resolveExecutable).
+ * Spawns the shell that will exec `binary` with `args` once released; `{ error }` when no process could be
+ * started at all (EAGAIN, EMFILE…). `binary` must be resolved beforehand (resolveExecutable).
  */
-export function spawnGated(binary: string, args: string[], o: GatedSpawnOptions): GatedChild | { error: string } {
+export async function spawnGated(binary: string, args: string[], o: GatedSpawnOptions): Promise<GatedChild | { error: string }> {
+  // loaded on the first start: status and stop never pay for it
+  const { spawn } = await import('node:child_process')
   const script = [
     o.merge ? 'exec 2>&1;' : '',
     CHILD_LIMITS_SHELL,

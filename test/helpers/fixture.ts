@@ -34,7 +34,7 @@ export const STANDIN = join(DAEMONS, 'standin.py')
  * The CLI as built for users (npm run build:node): one file, runnable by `node` or as a program.
  * SWIFT_PANEL_CLI names another build instead, e.g. one of an older commit, to see a scenario fail before a fix.
  */
-export const CLI = process.env.SWIFT_PANEL_CLI ?? join(ROOT, 'out/cli/swift-init.js')
+export const CLI = process.env.SWIFT_PANEL_CLI ?? join(ROOT, 'out/cli/swift-init.cjs')
 const REFERENCE = join(DAEMONS, 'reference-swift-init.py')
 const REAPER = join(DAEMONS, 'reaper.py')
 const ZOMBIE = join(DAEMONS, 'zombie.py')
