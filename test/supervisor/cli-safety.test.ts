@@ -175,6 +175,19 @@ describe('--json', () => {
     expect(r.code).toBe(1) // proxy-server is not running
   })
 
+  it('status --json honours -c N, and numbers a conf the same however its server was named', async () => {
+    standard()
+    const byNumber = json((await runOurs(f, ['status', 'object', '-c', '2', '--json'])).stdout)
+    expect(byNumber.instances.map((i) => [i.id, i.number])).toEqual([['object-server.2', 2]])
+    const byName = json((await runOurs(f, ['status', 'object.2', '--json'])).stdout)
+    expect(byName.instances.map((i) => [i.id, i.number])).toEqual([['object-server.2', 2]])
+    const all = json((await runOurs(f, ['status', 'object', '--json'])).stdout)
+    expect(all.instances.map((i) => [i.id, i.number])).toEqual([
+      ['object-server.1', 1],
+      ['object-server.2', 2],
+    ])
+  })
+
   it('other commands end with a JSON summary line', async () => {
     standard()
     const r = await runOurs(f, ['start', 'proxy', '--json'])
