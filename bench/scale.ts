@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import type { EventOf } from '../shared/contract.js'
 import { SupervisorService } from '../electron/service/service.js'
+import { Manager } from '../electron/supervisor/manager.js'
 import { cleanup, CLI, livePids, makeFixture, serveFixture, waitFor, type Fixture } from '../test/helpers/fixture.js'
 
 const TICKS_PER_SECOND = 100
@@ -47,6 +48,8 @@ async function inProcessService(f: Fixture): Promise<SupervisorService> {
 
 export interface StartCost {
   instances: number
+  /** CPU seconds of the CLI's code path (the Manager, no service around it) in this same process. */
+  managerCpu: number
   /** CPU seconds of the service process for the whole start, as `targets` says it (all: `object`; each: every instance id). */
   serviceCpuAll: number
   serviceCpuEach: number
@@ -61,7 +64,21 @@ export async function startCost(n: number): Promise<StartCost> {
   try {
     const cli = cliCpu(f, 'object', 'start')
     cliCpu(f, 'object', 'stop')
+    // the same start through the CLI's code path in this process (same size, so the same cost per fork)
+    process.env.PATH = f.env.PATH
+    const env = { swiftDir: f.etc, runDir: f.run, path: f.env.PATH ?? '', console: { print: () => {} } }
+    const m0 = process.cpuUsage()
+    await new Manager(['object'], env).runCommand('start', {})
+    const m = process.cpuUsage(m0)
+    await new Manager(['object'], env).runCommand('stop', {})
     const s = await inProcessService(f)
+    // as a browser does: it shows about 30 rows, and says which
+    await s.handlers['services:watch']({
+      instanceIds: s
+        .current()
+        .instances.slice(0, 30)
+        .map((i) => i.id),
+    })
     const stalls = monitorEventLoopDelay({ resolution: 5 })
     const command = async (name: 'start' | 'stop', targets: string[]) => {
       const done: string[] = []
@@ -84,7 +101,14 @@ export async function startCost(n: number): Promise<StartCost> {
     const each = await run(s.current().instances.map((i) => i.id))
     stalls.disable()
     await s.dispose()
-    return { instances: n, serviceCpuAll: all, serviceCpuEach: each, cliCpu: cli, longestStallMs: stalls.max / 1e6 }
+    return {
+      instances: n,
+      managerCpu: (m.user + m.system) / 1e6,
+      serviceCpuAll: all,
+      serviceCpuEach: each,
+      cliCpu: cli,
+      longestStallMs: stalls.max / 1e6,
+    }
   } finally {
     cliCpu(f, 'all', 'kill')
     cleanup(f)

@@ -117,8 +117,11 @@ export class InsightHub {
    * more) are old; a daemon's children are all current.
    */
   workers(i: InsightInstance, pid: number): WorkerInfo[] {
-    if (groupOf(i.server) !== 'main') {
-      return childPids(pid).flatMap((w) => {
+    const children = childPids(pid)
+    const ports = this.portsOf(i)
+    // generations need the listening sockets (a read of /proc/net/tcp): only a WSGI server with workers and a port has them
+    if (!ports?.ok || ports.ports.ports.length === 0 || (children.length === 0 && !this.orphans.some((o) => o.server === i.server))) {
+      return children.flatMap((w) => {
         const stat = processStat(w)
         return stat && stat.state !== 'Z' ? [{ pid: w, startedAt: stat.startTimeMs, generation: 'current' as const }] : []
       })

@@ -68,6 +68,19 @@ export class InstanceModel {
   private memory = new Map<string, Memory>()
   /** Instances running at the previous refresh, with their pids: one that vanishes without a stop from us has crashed. */
   private running = new Map<string, number>()
+  /** The children the service spawned and saw no exit of, by server and conf: their pid files need no identity check. */
+  private ours = new Map<string, Set<number>>()
+
+  /** A child the service spawned for this server and conf (`alive` false once it exited). */
+  ownChild(server: string, confFile: string, pid: number, alive: boolean): void {
+    const key = `${server}\0${confFile}`
+    const pids = this.ours.get(key) ?? new Set<number>()
+    if (alive) pids.add(pid)
+    else pids.delete(pid)
+    if (pids.size > 0) this.ours.set(key, pids)
+    else this.ours.delete(key)
+  }
+
   /** What the last sweep (or read) said of a pid: alive, or gone / a zombie. */
   private liveness = new Map<number, { alive: boolean; at: number }>()
 
@@ -255,7 +268,7 @@ export class InstanceModel {
         if (pidState === 'none') return cached.facts
         if (pidState === 'running' && pid !== null && sendSignal(pid, SIG_DFL) !== 'ESRCH') return cached.facts
       }
-      const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir)
+      const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir, this.ours.get(`${server.server}\0${confFile}`))
       this.pidCache.set(pidFile, { key, facts })
       return facts
     })

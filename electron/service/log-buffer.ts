@@ -6,18 +6,19 @@ import type { LogLine, LogPage } from '../../shared/types.js'
 export const MAX_LINE_CHARS = 8192
 /** Budget per line on average: plenty for Swift's log lines, yet a daemon printing only huge lines cannot hold more. */
 const AVERAGE_LINE_CHARS = 256
+/** A new ring's slots. */
+const INITIAL_SLOTS = 16
 
 class Ring {
-  private lines: (LogLine | undefined)[]
+  /** Grows by doubling up to `capacity`: most instances log a few lines, so their rings stay small. */
+  private lines: (LogLine | undefined)[] = new Array<LogLine | undefined>(INITIAL_SLOTS)
   private start = 0
   size = 0
   private chars = 0
   seq = 0
   dropped = 0
 
-  constructor(private readonly capacity: number) {
-    this.lines = new Array<LogLine | undefined>(capacity)
-  }
+  constructor(private readonly capacity: number) {}
 
   push(line: Omit<LogLine, 'seq'>): LogLine {
     const text =
@@ -29,17 +30,21 @@ class Ring {
     return full
   }
 
+  private at(i: number): number {
+    return (this.start + i) % this.lines.length
+  }
+
   private dropOldest(): void {
     this.chars -= this.lines[this.start]?.text.length ?? 0
     this.lines[this.start] = undefined
-    this.start = (this.start + 1) % this.capacity
+    this.start = this.at(1)
     this.size--
     this.dropped++
   }
 
   *after(seq: number): Generator<LogLine> {
     for (let i = 0; i < this.size; i++) {
-      const line = this.lines[(this.start + i) % this.capacity]
+      const line = this.lines[this.at(i)]
       if (line && line.seq > seq) yield line
     }
   }
@@ -56,8 +61,16 @@ class Ring {
   private keep(line: LogLine): void {
     while (this.size > 0 && (this.size === this.capacity || this.chars + line.text.length > this.capacity * AVERAGE_LINE_CHARS))
       this.dropOldest()
-    this.lines[(this.start + this.size++) % this.capacity] = line
+    if (this.size === this.lines.length) this.grow()
+    this.lines[this.at(this.size++)] = line
     this.chars += line.text.length
+  }
+
+  private grow(): void {
+    const next = new Array<LogLine | undefined>(Math.min(this.capacity, this.lines.length * 2))
+    for (let i = 0; i < this.size; i++) next[i] = this.lines[this.at(i)]
+    this.lines = next
+    this.start = 0
   }
 }
 

@@ -241,7 +241,11 @@ export class SupervisorService {
   private capture(child: ChildProcess, info: SpawnInfo): void {
     const id = this.model.instanceOfConf(info.server, info.confFile)?.id ?? info.server
     // the panel started it, so it sees it end: the truest "last exit" there is
-    child.once('exit', (code, signal) => this.model.setProcessExit(id, code ?? -(signal ? osConstants.signals[signal] : 1)))
+    if (child.pid !== undefined) this.model.ownChild(info.server, info.confFile, child.pid, true)
+    child.once('exit', (code, signal) => {
+      if (child.pid !== undefined) this.model.ownChild(info.server, info.confFile, child.pid, false)
+      this.model.setProcessExit(id, code ?? -(signal ? osConstants.signals[signal] : 1))
+    })
     this.logs.capture(child, id, info.attached)
   }
 

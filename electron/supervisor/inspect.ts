@@ -44,15 +44,19 @@ export function inspectServer(
   return confFiles.map((confFile) => inspectConf(server, confFile, allConfFiles.indexOf(confFile) + 1 || 1, swiftDir))
 }
 
-/** One conf's instance: its pid file and whether that pid is this server (the identity check, /proc as the server's env says), alive. */
-export function inspectConf(server: Server, confFile: string, number: number, swiftDir: string): InstanceFacts {
+/**
+ * One conf's instance: its pid file and whether that pid is this server (the identity check, /proc as the
+ * server's env says), alive. `ours`: pids the caller spawned for this very conf and saw no exit of, which
+ * need no check (the panel's own children: a start of 500 instances checks none of them twice).
+ */
+export function inspectConf(server: Server, confFile: string, number: number, swiftDir: string, ours?: ReadonlySet<number>): InstanceFacts {
   const pidFile = server.getPidFileName(confFile)
   const read = readPidFile(pidFile)
   let pid: number | null = null
   let pidState: InstanceFacts['pidState'] = 'none'
   if (read.kind === 'pid') {
     pid = read.pid
-    const id = server.identity(pid, pidFile)
+    const id = ours?.has(pid) ? { kind: 'server' as const } : server.identity(pid, pidFile)
     pidState =
       id.kind === 'server' || id.kind === 'exiting'
         ? 'running'

@@ -17,6 +17,14 @@ describe('LogBuffers', () => {
     expect(logs.get(['a']).dropped).toBe(9990)
   })
 
+  it('keeps every line in order while a ring grows from a few slots to its capacity, and after it wraps', () => {
+    const logs = new LogBuffers(1000)
+    for (let i = 0; i < 37; i++) append(logs, 'a', `line ${i}`, i)
+    expect(logs.get(['a']).lines.map((l) => l.text)).toEqual(Array.from({ length: 37 }, (_, i) => `line ${i}`))
+    for (let i = 37; i < 2500; i++) append(logs, 'a', `line ${i}`, i)
+    expect(logs.get(['a']).lines.map((l) => l.text)).toEqual(Array.from({ length: 1000 }, (_, i) => `line ${1500 + i}`))
+  })
+
   it('bounds characters too: huge lines are cut, and fewer of them are kept', () => {
     const logs = new LogBuffers(100)
     const huge = 'x'.repeat(1_000_000)
