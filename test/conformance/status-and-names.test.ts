@@ -4,7 +4,7 @@ import { conforms, SAIO, withoutOurOptions } from './scenario.js'
 
 const saio = (confs: Record<string, string>) => ({ binaries: SAIO.binaries, confs })
 
-describe.skipIf(referenceUnavailable() !== null)('conformance with swift-init: status, names, configs', () => {
+describe.skipIf(referenceUnavailable() !== null).concurrent('conformance with swift-init: status, names, configs', () => {
   it('status with nothing running', () => conforms({ args: ['main', 'status'] }))
   it('status with main running', () => conforms({ setup: [['start', 'main']], args: ['status', 'main'] }))
   it('status of one config, -c N and an out-of-range -c', async () => {
