@@ -12,14 +12,6 @@ const spec = (confs: Record<string, string>, binaries = Object.keys(confs).map((
   confs,
 })
 const standin = (lines: string) => `[standin]\n${lines}\n`
-/** Signal once both twins' daemons have their pid files and had time to set up their signal handling. */
-const whenPidFiles = (f: Fixture, n: number, afterMs = 1000) => {
-  let seen: number | null = null
-  return () => {
-    seen ??= Object.keys(pidFiles(f)).length >= n ? Date.now() : null
-    return seen !== null && Date.now() - seen >= afterMs
-  }
-}
 const stdout = (o: Outcome, step = -1): string[] => o.steps.at(step)?.stdout ?? []
 /** The server's stand-in as a copy without the execute bit (the link itself points at the one all tests share). */
 const notExecutable = (f: Fixture, server: string) => {
@@ -40,9 +32,10 @@ describe.skipIf(referenceUnavailable() !== null).concurrent('parity with swift-i
 
   it('2. Ctrl-C to the whole job in no-daemon, the child taking it too: user quit, every server stopped, exit 0', () =>
     conforms({
-      spec: spec({ 'proxy-server.conf': standin('daemonize = false\nworkers = 1\nlog_every = 100') }),
+      // signalled once the stand-in says it is ready: it then holds every signal for its loop to take
+      spec: spec({ 'proxy-server.conf': standin('daemonize = false\nworkers = 1\nlog_every = 100\nstartup_output = ready') }),
       args: ['proxy', 'no-daemon'],
-      run: (f) => ({ signalGroup: true, signalWhen: whenPidFiles(f, 1), signal: 'SIGINT' }),
+      run: () => ({ signalGroup: true, signalWhen: 'ready', signal: 'SIGINT' }),
       ordered: true,
     }))
 
@@ -86,9 +79,11 @@ describe.skipIf(referenceUnavailable() !== null).concurrent('parity with swift-i
 
   it('6. SIGINT inherited as ignored: Ctrl-C in no-daemon is no user quit', () =>
     conforms({
-      spec: spec({ 'proxy-server.conf': standin('daemonize = false\nworkers = 1\nlog_every = 100\nserve_for = 3') }),
+      spec: spec({
+        'proxy-server.conf': standin('daemonize = false\nworkers = 1\nlog_every = 100\nserve_for = 3\nstartup_output = ready'),
+      }),
       args: ['proxy', 'no-daemon'],
-      run: (f) => ({ sigintIgnored: true, signalGroup: true, signalWhen: whenPidFiles(f, 1), signal: 'SIGINT' }),
+      run: () => ({ sigintIgnored: true, signalGroup: true, signalWhen: 'ready', signal: 'SIGINT' }),
       ordered: true,
     }))
 

@@ -85,11 +85,12 @@ def detach_stdio():
 
 
 def run_worker(parent, ignore_term):
-    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    # dispositions first, then unblock: a signal held since the fork finds them
     signal.signal(signal.SIGTERM,
                   signal.SIG_IGN if ignore_term else signal.SIG_DFL)
     if not SIGINT_IGNORED:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # ends it quietly
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
     while ignore_term or os.getppid() == parent:
         time.sleep(WORKER_POLL)
     os._exit(0)
