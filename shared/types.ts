@@ -42,6 +42,8 @@ export interface InstanceInfo {
   portNote: string | null
   /** Whether it answers (WSGI servers that run); null where no port applies. */
   health: HealthInfo | null
+  /** Its pipeline has Swift's recon filter: `instances:recon` answers for it. */
+  recon: boolean
   /** Background daemons: their last pass, from Swift's recon cache; null where the daemon keeps none. */
   lastPass: LastPass | null
   /** Processes running this instance's server and conf that no pid file names (workers of a killed parent, a hand start). */
@@ -203,7 +205,11 @@ export interface LogLine {
   source: LogSource
   stream: LogStream
   text: string
+  /** Syslog's severity where the line carries one (its priority, or a level word); absent for console output. */
+  severity?: SyslogSeverity
 }
+
+export type SyslogSeverity = 'emerg' | 'alert' | 'crit' | 'err' | 'warning' | 'notice' | 'info' | 'debug'
 
 export interface LogBatch {
   instanceId: string

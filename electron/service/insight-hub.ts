@@ -90,12 +90,13 @@ export class InsightHub {
   }
 
   /** The insight fields of one instance, from what the last tick found. */
-  about(i: InsightInstance): Pick<InstanceInfo, 'ports' | 'portNote' | 'health' | 'lastPass' | 'orphans'> {
+  about(i: InsightInstance): Pick<InstanceInfo, 'ports' | 'portNote' | 'health' | 'recon' | 'lastPass' | 'orphans'> {
     const ports = this.portsOf(i)
     return {
       ports: ports?.ok ? ports.ports.ports : [],
       portNote: ports && !ports.ok ? `${ports.error}${ports.starts ? '' : ` (${i.server} will not start)`}` : null,
       health: i.pid !== null ? (this.health.get(i.id) ?? null) : null,
+      recon: ports?.ok === true && ports.ports.recon !== null && ports.ports.ports.length > 0,
       lastPass: this.lastPass(i),
       orphans: this.orphans
         .filter((o) => o.server === i.server && o.confFile === i.confFile)

@@ -54,7 +54,7 @@ export interface Configured {
 
 /** A model without insight (tests of the process side alone). */
 const NO_INSIGHT: Pick<InsightHub, 'about' | 'workers'> = {
-  about: () => ({ ports: [], portNote: null, health: null, lastPass: null, orphans: [] }),
+  about: () => ({ ports: [], portNote: null, health: null, recon: false, lastPass: null, orphans: [] }),
   workers: () => [],
 }
 
@@ -332,6 +332,7 @@ export class InstanceModel {
       ports: [],
       portNote: null,
       health: null,
+      recon: false,
       lastPass: null,
       orphans: [],
     }

@@ -55,6 +55,18 @@ describe('built-in syslog receiver', () => {
     expect(Math.abs(got[0]!.line.ts - Date.now())).toBeLessThan(5000)
   })
 
+  it("keeps a datagram's syslog severity on the line, so the panel colours what the text does not say", async () => {
+    const { r, got } = await receiver()
+    // local1 (17): <140> is warning (4), <139> err (3), <142> info (6)
+    await send(r.port, ['<140>proxy-server: a slow answer\0', '<139>proxy-server: it broke\0', '<142>proxy-server: fine\0'])
+    await waitFor('three lines', () => got.length === 3)
+    expect(got.map((l) => [l.line.text, l.line.severity])).toEqual([
+      ['a slow answer', 'warning'],
+      ['it broke', 'err'],
+      ['fine', 'info'],
+    ])
+  })
+
   it('takes new routes while running', async () => {
     const { r, got } = await receiver([])
     r.setRoutes([{ instanceId: 'object-expirer', logName: 'object-expirer', facility: null }])

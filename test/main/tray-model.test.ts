@@ -6,32 +6,12 @@ import { senderAllowed } from '../../electron/main/sender-check.js'
 import { LEVEL_TONE, TONE_COLOURS } from '../../shared/cluster-summary.js'
 import { trayIconPath, TRAY_LEVELS } from '../../electron/main/tray-icon.js'
 import { trayLook, trayMenu } from '../../electron/main/tray-model.js'
+import { instanceInfo } from '../helpers/instance-info.js'
 
 // tray-icon loads its images through Electron, which unit tests never load
 vi.mock('electron', () => ({ app: {}, nativeImage: {}, nativeTheme: {} }))
 
-const inst = (id: string, state: InstanceState): InstanceInfo => ({
-  id,
-  server: id.split('.')[0] ?? id,
-  group: /^(proxy|account|container|object)-server/.test(id) ? 'main' : 'rest',
-  number: null,
-  confFile: null,
-  pidFile: null,
-  pid: null,
-  state,
-  startedAt: null,
-  cpuPercent: null,
-  rssBytes: null,
-  workers: [],
-  lastExit: null,
-  attached: false,
-  busy: null,
-  ports: [],
-  portNote: null,
-  health: null,
-  lastPass: null,
-  orphans: [],
-})
+const inst = (id: string, state: InstanceState): InstanceInfo => instanceInfo(id, state)
 
 describe('tray model', () => {
   it('colours and says what the panel’s health badge says, by the same rule', () => {

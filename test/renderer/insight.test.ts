@@ -27,7 +27,7 @@ const orphans: OrphanInfo[] = [
 const INSIGHT = (): InstanceInfo[] => [
   inst('proxy-server', 'running', { ports: [8080], health: health('healthy', 'GET /healthcheck: 200 OK') }),
   // SIGSTOPped: still running, not answering
-  inst('object-server.1', 'running', { ports: [6010, 6011], health: health('unhealthy', 'no answer in 1 s on port 6010') }),
+  inst('object-server.1', 'running', { ports: [6010, 6011], recon: true, health: health('unhealthy', 'no answer in 1 s on port 6010') }),
   inst('object-server.2', 'stopped', {
     ports: [],
     portNote:
@@ -209,7 +209,16 @@ describe('insight in the details row', () => {
     expect(fake.sent('instances:recon')).toHaveLength(2)
   })
 
-  it('says so when recon cannot be read (no recon filter), keeping the rest', async () => {
+  it('offers recon only where the pipeline has the recon filter', async () => {
+    const { w, services } = mountTable([...INSIGHT(), inst('container-server.1', 'running', { ports: [6011], recon: false })])
+    services.toggleDetails('container-server.1', true)
+    services.toggleDetails('object-server.1', true)
+    await nextTick()
+    expect(w.find('button[aria-label="Read recon of container-server.1"]').exists()).toBe(false)
+    expect(w.find('button[aria-label="Read recon of object-server.1"]').exists()).toBe(true)
+  })
+
+  it('says so when recon cannot be read (it does not answer), keeping the rest', async () => {
     const { w, services } = mountTable(INSIGHT(), {
       'instances:recon': () => ({ ok: false, error: { code: 'failed', message: 'object-server.1 has no recon filter in its pipeline' } }),
     })

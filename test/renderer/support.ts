@@ -7,6 +7,7 @@ import { afterEach, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { setBridge } from '../../renderer/src/bridge'
 import type { InstanceInfo, LogLine, Settings, Snapshot } from '../../shared/types'
+import { instanceInfo } from '../helpers/instance-info'
 import { fakeBridge, type Answers } from './fake-bridge'
 
 /** Height of every scrolling viewport in these tests. */
@@ -68,33 +69,7 @@ export function setup(answers: Answers = {}): { fake: ReturnType<typeof fakeBrid
   return { fake, pinia }
 }
 
-export const inst = (id: string, state: InstanceInfo['state'] = 'stopped', more: Partial<InstanceInfo> = {}): InstanceInfo => {
-  const [server = id, n] = id.split('.')
-  const main = ['proxy-server', 'account-server', 'container-server', 'object-server'].includes(server)
-  return {
-    id,
-    server,
-    group: main ? 'main' : 'rest',
-    number: n ? Number(n) : null,
-    confFile: `/etc/swift/${n ? `${server}/${n}` : server}.conf`,
-    pidFile: `/var/run/swift/${n ? `${server}/${n}` : server}.pid`,
-    pid: state === 'running' ? 100 : null,
-    state,
-    startedAt: null,
-    cpuPercent: null,
-    rssBytes: null,
-    workers: [],
-    lastExit: null,
-    attached: false,
-    busy: null,
-    ports: [],
-    portNote: null,
-    health: null,
-    lastPass: null,
-    orphans: [],
-    ...more,
-  }
-}
+export const inst = instanceInfo
 
 export const snapshot = (instances: InstanceInfo[], more: Partial<Snapshot> = {}): Snapshot => ({
   seq: 1,

@@ -50,6 +50,10 @@ const TRACE: TraceInfo = {
 describe('a log line’s tone and links', () => {
   it('reads errors and warnings from Swift’s wording, after a console tag too; access lines and the rest are plain', () => {
     expect(lineTone('ERROR with Object server 127.0.0.1:6010/sdb1')).toBe('error')
+    // the syslog severity a line carries says it where the wording does not
+    expect(lineTone('Handoff requested (2)', 'warning')).toBe('warning')
+    expect(lineTone('object-server: some message', 'err')).toBe('error')
+    expect(lineTone('ERROR in the text of an info line', 'info')).toBe('error')
     expect(lineTone('STDERR: Traceback (most recent call last):')).toBe('error')
     expect(lineTone('CRITICAL: no devices')).toBe('error')
     expect(lineTone('object-server: ERROR __call__ error with PUT /sdb1/0/a/c/o')).toBe('error')

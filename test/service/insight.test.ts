@@ -64,7 +64,7 @@ describe('insight in the service', () => {
   it('shows the port and health; a SIGSTOPped server is running but unhealthy, SIGCONT brings it back', async () => {
     const { s, port, pid } = await setup()
     await waitFor(() => proxy(s).health?.word === 'healthy', 15_000, 'healthy')
-    expect(proxy(s)).toMatchObject({ state: 'running', ports: [port], portNote: null })
+    expect(proxy(s)).toMatchObject({ state: 'running', ports: [port], portNote: null, recon: false })
     expect(proxy(s).health?.detail).toContain('no healthcheck filter')
     process.kill(-pid, 'SIGSTOP')
     await waitFor(() => proxy(s).health?.word === 'unhealthy', 15_000, 'unhealthy')

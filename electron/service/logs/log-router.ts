@@ -201,7 +201,10 @@ export function fileLineRouter(router: TagRouter, onLine: LineSink): (raw: strin
     const msg = parseSyslogLine(raw)
     if (msg.tag === undefined) return
     for (const instanceId of router.lookup(msg.tag, msg.facility)) {
-      onLine({ instanceId, line: { ts: msg.ts, source: 'file', stream: 'log', text: msg.text } })
+      onLine({
+        instanceId,
+        line: { ts: msg.ts, source: 'file', stream: 'log', text: msg.text, ...(msg.severity ? { severity: msg.severity } : {}) },
+      })
     }
   }
 }

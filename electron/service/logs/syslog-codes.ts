@@ -1,5 +1,7 @@
 // Syslog facility and severity codes (RFC 5424 numbering), with the names rsyslog and Python's SysLogHandler use.
 
+import type { SyslogSeverity } from '../../../shared/types.js'
+
 /** Facility names indexed by code, as rsyslog spells them (13–15 differ between implementations). */
 export const FACILITIES = [
   'kern',
@@ -30,7 +32,16 @@ export const FACILITIES = [
 export type Facility = (typeof FACILITIES)[number]
 
 /** Severity names indexed by code: 0 is the most severe. */
-export const SEVERITIES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'] as const
+export const SEVERITIES = [
+  'emerg',
+  'alert',
+  'crit',
+  'err',
+  'warning',
+  'notice',
+  'info',
+  'debug',
+] as const satisfies readonly SyslogSeverity[]
 export type Severity = (typeof SEVERITIES)[number]
 
 // rsyslog accepts these older spellings in selectors and comparisons.

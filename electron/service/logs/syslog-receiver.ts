@@ -31,7 +31,10 @@ export async function startSyslogReceiver(options: SyslogReceiverOptions): Promi
     const msg = parseSyslogLine(data.toString('utf8'))
     if (msg.tag === undefined) return
     for (const instanceId of router.lookup(msg.tag, msg.facility)) {
-      options.onLine({ instanceId, line: { ts: msg.ts, source: 'receiver', stream: 'log', text: msg.text } })
+      options.onLine({
+        instanceId,
+        line: { ts: msg.ts, source: 'receiver', stream: 'log', text: msg.text, ...(msg.severity ? { severity: msg.severity } : {}) },
+      })
     }
   })
   try {

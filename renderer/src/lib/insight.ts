@@ -15,8 +15,7 @@ export const HEALTH_TONE: Readonly<Record<HealthWord, Tone>> = {
 }
 
 /** The servers that answer recon (with the recon filter in their pipeline): storage servers. */
-const RECON_SERVERS: ReadonlySet<string> = new Set(['account-server', 'container-server', 'object-server'])
-export const offersRecon = (i: InstanceInfo): boolean => RECON_SERVERS.has(i.server) && i.ports.length > 0
+export const offersRecon = (i: InstanceInfo): boolean => i.recon
 
 /** A daemon's last pass in a sentence, for a title: when, how long it took, its figures, whose time it is. */
 export function lastPassSentence(p: LastPass): string {

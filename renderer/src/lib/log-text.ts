@@ -4,6 +4,7 @@
 
 import Anser from 'anser'
 import { textSeverity } from '../../../shared/log-severity'
+import type { SyslogSeverity } from '../../../shared/types'
 import { findTxnIds, type TxnIdMatch } from '../../../shared/txn-id'
 
 export interface Style {
@@ -99,8 +100,13 @@ export type LineTone = 'error' | 'warning' | null
 /** A console line names its logger first (`object-server: ERROR …`): Swift's wording follows that tag. */
 const CONSOLE_TAG = /^[\w.-]{1,64}: /
 
-/** The tone of a line from Swift's wording (shared/log-severity), with or without a console tag first. */
-export function lineTone(text: string): LineTone {
+/**
+ * The tone of a line: from the syslog severity it carries where it has one, else from Swift's wording
+ * (shared/log-severity), with or without a console tag first.
+ */
+export function lineTone(text: string, carried?: SyslogSeverity): LineTone {
+  if (carried === 'warning') return 'warning'
+  if (carried === 'emerg' || carried === 'alert' || carried === 'crit' || carried === 'err') return 'error'
   const plain = plainText(text)
   const severity = textSeverity(plain) ?? (CONSOLE_TAG.test(plain) ? textSeverity(plain.replace(CONSOLE_TAG, '')) : null)
   return severity === 'warning' ? 'warning' : severity ? 'error' : null
