@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { cleanup, makeFixture, runOurs, SAIO_CONFS, serveFixture, type Fixture } from '../helpers/fixture.js'
+import { row } from './support.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 
@@ -28,7 +29,6 @@ test.afterAll(async () => {
   if (f) cleanup(f)
 })
 
-const row = (page: Page, id: string) => page.getByRole('row', { name: new RegExp(`^${id.replace('.', '\\.')} `) })
 const banner = (page: Page) => page.getByRole('alert').filter({ hasText: /disconnected/i })
 
 test('serve killed: the tab says so, greys out, fails a click at once; serve back: the same tab reconnects and shows the state', async ({

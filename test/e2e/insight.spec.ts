@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { cleanup, makeFixture, serveFixture, type Fixture } from '../helpers/fixture.js'
+import { failOnPageErrors, overallHealth, row } from './support.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(HERE, '../../build/screenshots') : join(HERE, '../../test-results/screenshots')
@@ -155,17 +156,9 @@ test.afterAll(async () => {
   if (f) cleanup(f)
 })
 
-let consoleErrors: string[] = []
-test.beforeEach(({ page }) => {
-  consoleErrors = []
-  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())))
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
-})
-test.afterEach(() => expect(consoleErrors).toEqual([]))
+failOnPageErrors()
 
-const row = (page: Page, id: string) => page.getByRole('row', { name: new RegExp(`^${id.replace('.', '\\.')} `) })
 const health = (page: Page, id: string, word: string) => page.getByRole('button', { name: `Health of ${id}: ${word}`, exact: true })
-const badge = (page: Page) => page.getByRole('status', { name: 'Overall health' })
 
 async function open(page: Page, size = LAPTOP, theme: 'light' | 'dark' = 'light') {
   await page.setViewportSize(size)
@@ -191,7 +184,7 @@ test('each WSGI server shows its port and health apart from its state; SIGSTOP m
     await expect(health(page, id, 'healthy')).toHaveAttribute('title', 'GET /healthcheck: 200 OK')
     await expect(row(page, id)).toContainText(`:${ports[id]}`)
   }
-  await expect(badge(page)).toHaveText('Main up (3/3)')
+  await expect(overallHealth(page)).toHaveText('Main up (3/3)')
   // a background daemon: its last pass, no health word
   await page.getByRole('searchbox', { name: 'Filter instances' }).fill('object-replicator.1')
   await expect(row(page, 'object-replicator.1')).toContainText(/2 min ago/)
@@ -210,8 +203,8 @@ test('each WSGI server shows its port and health apart from its state; SIGSTOP m
       `no answer in 0.5 s on port ${ports['object-server.1']}`,
     )
     // the badge warns, by the tray's rule
-    await expect(badge(page)).toHaveText('Main up (3/3) · 1 not answering')
-    await expect(badge(page)).toHaveClass(/tone-warn/)
+    await expect(overallHealth(page)).toHaveText('Main up (3/3) · 1 not answering')
+    await expect(overallHealth(page)).toHaveClass(/tone-warn/)
     await expect(page.getByRole('region', { name: 'Notifications' })).toContainText('object-server.1 stopped answering')
     // its details say why
     await health(page, 'object-server.1', 'unhealthy').click()
@@ -222,7 +215,7 @@ test('each WSGI server shows its port and health apart from its state; SIGSTOP m
     process.kill(-pid, 'SIGCONT')
   }
   await expect(health(page, 'object-server.1', 'healthy')).toBeVisible({ timeout: 10_000 })
-  await expect(badge(page)).toHaveText('Main up (3/3)')
+  await expect(overallHealth(page)).toHaveText('Main up (3/3)')
 })
 
 test('every transaction id in a line traces it: the Trace box lists its lines from every instance, in time order, with the request read', async ({

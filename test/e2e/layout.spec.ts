@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { expect, test, type Page } from '@playwright/test'
 import { ALL_SERVERS } from '../../shared/swift.js'
 import { cleanup, makeFixture, SAIO_CONFS, serveFixture, type Fixture } from '../helpers/fixture.js'
+import { failOnPageErrors, overallHealth, row } from './support.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const SHOTS = join(HERE, '../../test-results/screenshots')
@@ -67,15 +68,8 @@ test.afterAll(async () => {
   if (f) cleanup(f)
 })
 
-let consoleErrors: string[] = []
-test.beforeEach(({ page }) => {
-  consoleErrors = []
-  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())))
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
-})
-test.afterEach(() => expect(consoleErrors).toEqual([]))
+failOnPageErrors()
 
-const row = (page: Page, id: string) => page.getByRole('row', { name: new RegExp(`^${id.replace('.', '\\.')} `) })
 const viewport = (page: Page) => page.locator('.table-viewport')
 
 async function open(page: Page, size = LAPTOP, theme: 'light' | 'dark' = 'light') {
@@ -265,7 +259,7 @@ for (const theme of ['light', 'dark'] as const) {
     await open(page, DESKTOP, theme)
     await page.getByRole('button', { name: 'Start main', exact: true }).click()
     // once the start has settled (panel.spec checks what it did)
-    await expect(page.getByRole('status', { name: 'Overall health' })).toHaveText(/^Main (?!stopped)(?!.*starting)/)
+    await expect(overallHealth(page)).toHaveText(/^Main (?!stopped)(?!.*starting)/)
     expect(await axeFindings(page), 'services').toEqual([])
 
     await page.getByRole('button', { name: 'Details for proxy-server', exact: true }).click()
@@ -282,7 +276,7 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused()
     expect(await axeFindings(page), 'confirmation').toEqual([])
     await confirm.getByRole('button', { name: 'Stop main' }).click()
-    await expect(page.getByRole('status', { name: 'Overall health' })).toHaveText('Main stopped')
+    await expect(overallHealth(page)).toHaveText('Main stopped')
 
     await page.getByRole('button', { name: 'Open settings' }).click()
     await expect(page.getByRole('dialog', { name: 'Settings' })).toBeVisible()
@@ -296,7 +290,7 @@ test('screenshots at 1024×700 and 1400×900, light and dark', async ({ page }) 
   for (const theme of ['light', 'dark'] as const)
     for (const size of [LAPTOP, DESKTOP]) {
       await open(page, size, theme)
-      const health = page.getByRole('status', { name: 'Overall health' })
+      const health = overallHealth(page)
       if ((await health.textContent()) !== 'Main up (7/7)') {
         // the proxy attached: its console streams into its logs
         await page.getByRole('button', { name: 'More actions for proxy-server', exact: true }).click()
@@ -324,5 +318,5 @@ test('screenshots at 1024×700 and 1400×900, light and dark', async ({ page }) 
     }
   await page.getByRole('button', { name: 'Stop all', exact: true }).click()
   await page.getByRole('alertdialog', { name: 'Stop all?' }).getByRole('button', { name: 'Stop all' }).click()
-  await expect(page.getByRole('status', { name: 'Overall health' })).toHaveText('Main stopped')
+  await expect(overallHealth(page)).toHaveText('Main stopped')
 })

@@ -3,8 +3,9 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { cleanup, livePids, makeFixture, MAIN, SAIO_CONFS, serveFixture, type Fixture } from '../helpers/fixture.js'
+import { failOnPageErrors, overallHealth, row } from './support.js'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 const SHOTS = join(HERE, '../../test-results/screenshots')
@@ -46,17 +47,8 @@ test.afterAll(async () => {
   if (f) cleanup(f)
 })
 
-/** Console errors, CSP violations included: the panel must run under its policy without any. */
-let consoleErrors: string[] = []
-test.beforeEach(({ page }) => {
-  consoleErrors = []
-  page.on('console', (m) => void (m.type() === 'error' && consoleErrors.push(m.text())))
-  page.on('pageerror', (e) => consoleErrors.push(e.message))
-})
-test.afterEach(() => expect(consoleErrors).toEqual([]))
+failOnPageErrors()
 
-const row = (page: Page, id: string) => page.getByRole('row', { name: new RegExp(`^${id.replace('.', '\\.')} `) })
-const health = (page: Page) => page.getByRole('status', { name: 'Overall health' })
 /** The pid file of an instance, relative to the run dir. */
 const pidFile = (id: string) => (id.includes('.') ? `${id.replace('.', '/')}.pid` : `${id}.pid`)
 const alive = (pid: number) => existsSync(`/proc/${pid}`) && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))
@@ -66,12 +58,12 @@ test('lists every instance, starts main, stops one, notices a crash', async ({ p
   // the token is the URL's path, the same on every run
   await expect(page).toHaveURL(/^http:\/\/127\.0\.0\.1:\d+\/[\w-]{32}\/$/)
   for (const id of INSTANCES) await expect(row(page, id)).toContainText('stopped')
-  await expect(health(page)).toHaveText('Main stopped')
+  await expect(overallHealth(page)).toHaveText('Main stopped')
 
   await page.getByRole('button', { name: 'Start main', exact: true }).click()
   for (const id of MAIN_INSTANCES) await expect(row(page, id)).toContainText('running')
   // what matters: every main instance up (the background daemons are off on purpose)
-  await expect(health(page)).toHaveText(`Main up (${MAIN_INSTANCES.length}/${MAIN_INSTANCES.length})`)
+  await expect(overallHealth(page)).toHaveText(`Main up (${MAIN_INSTANCES.length}/${MAIN_INSTANCES.length})`)
   await expect(page.getByRole('region', { name: 'Command output' })).toContainText('exit 0')
   await page.screenshot({ path: join(SHOTS, 'services.png') })
 
@@ -143,7 +135,7 @@ test('filter, keyboard, attached logs streaming live, log search, settings', asy
   const confirm = page.getByRole('alertdialog', { name: 'Stop main?' })
   await expect(confirm).toContainText('proxy-server')
   await confirm.getByRole('button', { name: 'Stop main' }).click()
-  await expect(health(page)).toHaveText('Main stopped')
+  await expect(overallHealth(page)).toHaveText('Main stopped')
   // every daemon gone; only the host itself is left from this fixture
   await expect.poll(() => livePids(f).filter((p) => p !== host.child.pid)).toEqual([])
 })
