@@ -9,12 +9,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import type { EventOf } from '../shared/contract.js'
 import { SupervisorService } from '../electron/service/service.js'
-import { Manager } from '../electron/supervisor/manager.js'
 import { cleanup, CLI, livePids, makeFixture, serveFixture, waitFor, type Fixture } from '../test/helpers/fixture.js'
 
 const TICKS_PER_SECOND = 100
@@ -48,68 +46,92 @@ async function inProcessService(f: Fixture): Promise<SupervisorService> {
 
 export interface StartCost {
   instances: number
-  /** CPU seconds of the CLI's code path (the Manager, no service around it) in this same process. */
-  managerCpu: number
-  /** CPU seconds of the service process for the whole start, as `targets` says it (all: `object`; each: every instance id). */
+  /** CPU seconds of the `serve` process for the whole start, as `targets` says it (all: `object`; each: every instance id). */
   serviceCpuAll: number
   serviceCpuEach: number
+  /** CPU seconds of our CLI for the same start (its own process, node's start-up included). */
   cliCpu: number
-  /** The longest the service's event loop was blocked, ms, over both starts and the stop between. */
+  /** The longest a client waited for the answer to a trivial request (`app:info`, asked every 10 ms) during the starts, ms. */
   longestStallMs: number
 }
 
-/** Starts N instances through the panel's code path (as `object`, and as N instance ids) and through the CLI. */
+/** A WebSocket client of `serve`: requests by id, every event to `onEvent`. */
+async function client(url: string, onEvent: (event: string, payload: unknown) => void) {
+  const ws = new WebSocket(wsUrl(url), { headers: { origin: `http://${new URL(url).host}` } })
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
+  let next = 0
+  let received = 0
+  const waiting = new Map<number, (value: unknown) => void>()
+  ws.on('message', (data: Buffer) => {
+    received += data.length
+    const m = JSON.parse(data.toString()) as { id?: number; result?: { ok: boolean; value?: unknown }; event?: string; payload?: unknown }
+    if (m.event) onEvent(m.event, m.payload)
+    else if (typeof m.id === 'number') waiting.get(m.id)?.(m.result?.value)
+  })
+  const request = (channel: string, payload?: unknown) =>
+    new Promise<unknown>((resolve) => {
+      const id = ++next
+      waiting.set(id, resolve)
+      ws.send(JSON.stringify({ id, channel, payload }))
+    })
+  return { request, bytes: () => received, close: () => ws.close() }
+}
+
+function wsUrl(url: string): URL {
+  const u = new URL(url)
+  u.protocol = 'ws:'
+  u.pathname = `${u.pathname.replace(/\/$/, '')}/ws`
+  return u
+}
+
+/**
+ * Starts N instances through `npm run serve` (a client attached, showing 30 rows, as a browser does), as
+ * `object` and as N instance ids, and through our CLI; the serve process's CPU from /proc, its stalls as a
+ * client sees them.
+ */
 export async function startCost(n: number): Promise<StartCost> {
   const f = objects(n)
+  const host = await serveFixture(f)
   try {
     const cli = cliCpu(f, 'object', 'start')
     cliCpu(f, 'object', 'stop')
-    // the same start through the CLI's code path in this process (same size, so the same cost per fork)
-    process.env.PATH = f.env.PATH
-    const env = { swiftDir: f.etc, runDir: f.run, path: f.env.PATH ?? '', console: { print: () => {} } }
-    const m0 = process.cpuUsage()
-    await new Manager(['object'], env).runCommand('start', {})
-    const m = process.cpuUsage(m0)
-    await new Manager(['object'], env).runCommand('stop', {})
-    const s = await inProcessService(f)
-    // as a browser does: it shows about 30 rows, and says which
-    await s.handlers['services:watch']({
-      instanceIds: s
-        .current()
-        .instances.slice(0, 30)
-        .map((i) => i.id),
-    })
-    const stalls = monitorEventLoopDelay({ resolution: 5 })
-    const command = async (name: 'start' | 'stop', targets: string[]) => {
-      const done: string[] = []
-      const off = s.subscribe(
-        (channel, payload) => channel === 'commands:done' && done.push((payload as EventOf<'commands:done'>).commandId),
-      )
-      const { commandId } = s.runCommand({ command: name, targets })
-      await waitFor(() => done.includes(commandId), 600_000, `the ${name}`)
-      off()
+    const done = new Set<string>()
+    const c = await client(
+      host.url,
+      (event, payload) => event === 'commands:done' && done.add((payload as EventOf<'commands:done'>).commandId),
+    )
+    const pid = host.child.pid ?? 0
+    const ids = Array.from({ length: n }, (_, i) => `object-server.${i + 1}`)
+    await c.request('services:watch', { instanceIds: ids.slice(0, 30) })
+    let longestStallMs = 0
+    let probing = true
+    const probe = (async () => {
+      while (probing) {
+        const t0 = performance.now()
+        await c.request('app:info')
+        longestStallMs = Math.max(longestStallMs, performance.now() - t0)
+        await sleep(10)
+      }
+    })()
+    const command = async (command: 'start' | 'stop', targets: string[]) => {
+      const { commandId } = (await c.request('commands:run', { command, targets })) as { commandId: string }
+      await waitFor(() => done.has(commandId), 600_000, `the ${command}`)
     }
     const run = async (targets: string[]) => {
-      const c0 = process.cpuUsage()
+      const t0 = cpuTicks(pid)
       await command('start', targets)
-      const c = process.cpuUsage(c0)
+      const cpu = (cpuTicks(pid) - t0) / TICKS_PER_SECOND
       await command('stop', ['object'])
-      return (c.user + c.system) / 1e6
+      return cpu
     }
-    stalls.enable()
     const all = await run(['object'])
-    const each = await run(s.current().instances.map((i) => i.id))
-    stalls.disable()
-    await s.dispose()
-    return {
-      instances: n,
-      managerCpu: (m.user + m.system) / 1e6,
-      serviceCpuAll: all,
-      serviceCpuEach: each,
-      cliCpu: cli,
-      longestStallMs: stalls.max / 1e6,
-    }
+    const each = await run(ids)
+    probing = false
+    await probe
+    c.close()
+    return { instances: n, serviceCpuAll: all, serviceCpuEach: each, cliCpu: cli, longestStallMs }
   } finally {
+    await host.stop()
     cliCpu(f, 'all', 'kill')
     cleanup(f)
   }
@@ -137,28 +159,22 @@ export async function idleServe(n = 500, seconds = 10): Promise<IdleServe> {
   const host = await serveFixture(f)
   try {
     spawnSync(process.execPath, [CLI, '--swift-dir', f.etc, '--run-dir', f.run, 'object', 'start'], { env: f.env, stdio: 'ignore' })
-    const url = new URL(host.url)
-    url.protocol = 'ws:'
-    url.pathname = `${url.pathname.replace(/\/$/, '')}/ws`
-    const ws = new WebSocket(url, { headers: { origin: `http://${new URL(host.url).host}` } })
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-    let bytes = 0
-    ws.on('message', (d: Buffer) => (bytes += d.length))
+    const c = await client(host.url, () => {})
     // a browser shows about 30 rows, and says so every few seconds
     const visible = Array.from({ length: 30 }, (_, i) => `object-server.${i + 1}`)
-    const watch = () => ws.send(JSON.stringify({ id: 1, channel: 'services:watch', payload: { instanceIds: visible } }))
+    const watch = () => void c.request('services:watch', { instanceIds: visible })
     watch()
     const timer = setInterval(watch, 5000)
     await sleep(5000) // the start's events settle
     const pid = host.child.pid ?? 0
     const t0 = cpuTicks(pid)
-    const b0 = bytes
+    const b0 = c.bytes()
     const w0 = performance.now()
     await sleep(seconds * 1000)
     const cpuPercent = ((cpuTicks(pid) - t0) / TICKS_PER_SECOND / ((performance.now() - w0) / 1000)) * 100
-    const bytesPerSec = (bytes - b0) / seconds
+    const bytesPerSec = (c.bytes() - b0) / seconds
     clearInterval(timer)
-    ws.close()
+    c.close()
     return { instances: n, running: livePids(f).length, cpuPercent, bytesPerSec }
   } finally {
     await host.stop()

@@ -23,7 +23,8 @@ import { findOrphans, listeningFromProc, stopOrphans, type Orphan } from './insi
 import { boundUdp, listeningTcp } from './insight/proc-net.js'
 import { ReconCacheReader } from './insight/recon-cache.js'
 import { ReconClient } from './insight/recon-http.js'
-import { scanServerProcesses } from '../supervisor/process-table.js'
+import { pauser } from '../supervisor/pause.js'
+import { scanServerProcessesPausing } from '../supervisor/process-table.js'
 import { silentLogTarget, type SilentLogTarget } from './insight/silent-log-target.js'
 import { traceTxn, type BufferedLine } from './insight/txn-trace.js'
 import { instanceWorkers } from './insight/workers.js'
@@ -171,7 +172,7 @@ export class InsightHub {
    */
   tick(instances: readonly InsightInstance[], pidFilePids: readonly number[]): void {
     void this.probe(instances)
-    if (Date.now() - this.scannedAt >= SCAN_EVERY_MS) this.scan(instances, pidFilePids)
+    if (!this.scanning && Date.now() - this.scannedAt >= SCAN_EVERY_MS) void this.scan(instances, pidFilePids)
   }
 
   private async probe(instances: readonly InsightInstance[]): Promise<void> {
@@ -217,19 +218,53 @@ export class InsightHub {
     }
   }
 
-  /** Looks for orphans and silent log targets now (after a command, or every SCAN_EVERY_MS). */
-  scan(instances: readonly InsightInstance[], pidFilePids: readonly number[]): void {
+  /**
+   * Looks for orphans and silent log targets (after a command, or every SCAN_EVERY_MS), one scan at a time: a
+   * call while one runs is served by one more scan after it, with the latest processes. Resolves when done.
+   */
+  scan(instances: readonly InsightInstance[], pidFilePids: readonly number[]): Promise<void> {
+    this.scanArgs = { instances, pidFilePids }
+    this.scanning ??= (async () => {
+      while (this.scanArgs) {
+        const args = this.scanArgs
+        this.scanArgs = null
+        await this.scanOnce(args.instances, args.pidFilePids)
+      }
+    })().finally(() => (this.scanning = null))
+    return this.scanning
+  }
+
+  /** Settles when no scan runs (the service waits for it before it is disposed). */
+  async idle(): Promise<void> {
+    this.scanArgs = null
+    await this.scanning
+  }
+
+  private scanning: Promise<void> | null = null
+  private scanArgs: { instances: readonly InsightInstance[]; pidFilePids: readonly number[] } | null = null
+
+  private async scanOnce(instances: readonly InsightInstance[], pidFilePids: readonly number[]): Promise<void> {
     this.scannedAt = Date.now()
     const swiftDir = this.options.swiftDir()
     const before = JSON.stringify(this.orphans.map((o) => [o.pid, o.listening]))
-    this.orphans = findOrphans(scanServerProcesses(swiftDir), pidFilePids, swiftDir, listeningFromProc())
+    // a /proc of 500 servers takes tens of ms: read it in slices, the event loop running between them
+    const processes = await scanServerProcessesPausing(swiftDir)
+    this.orphans = findOrphans(processes, pidFilePids, swiftDir, listeningFromProc())
     const bound = boundUdp()
     const from = JSON.stringify([instances.map((i) => i.id), bound])
     let silentChanged = false
     if (from !== this.silentFrom) {
       this.silentFrom = from
       const silentBefore = JSON.stringify(this.silent)
-      this.silent = instances.flatMap((i) => silentLogTarget(i.id, i.server, i.confFile, { bound }) ?? [])
+      const silent: SilentLogTarget[] = []
+      // each reads its conf: 500 of them take tens of ms, so the event loop runs between slices
+      const pause = pauser()
+      for (const i of instances) {
+        const target = silentLogTarget(i.id, i.server, i.confFile, { bound })
+        if (target) silent.push(target)
+        await pause()
+      }
+      this.silent = silent
       silentChanged = silentBefore !== JSON.stringify(this.silent)
     }
     if (before !== JSON.stringify(this.orphans.map((o) => [o.pid, o.listening])) || silentChanged) this.options.changed()

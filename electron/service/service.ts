@@ -20,7 +20,7 @@ import { sweepIntervalMs } from './liveness.js'
 import { LogHub, type LogSetup } from './log-hub.js'
 import { applyReceiverConf, receiverConfEdit } from './logs/receiver-conf.js'
 import { activeProfile, checkPath, SettingsStore } from './settings.js'
-import { Watcher } from './watcher.js'
+import { MIN_GAP_MS, Watcher } from './watcher.js'
 
 export interface ServiceOptions {
   /** Where settings persist; null keeps them in memory (tests). */
@@ -82,7 +82,7 @@ export class SupervisorService {
         if (exitCode !== undefined) for (const id of ids) this.model.setCommandExit(id, exitCode)
         this.refresh()
         // a command may have left orphans, or taken them away: look now, not in a few seconds
-        if (command === null) this.scanInsight()
+        if (command === null) void this.scanInsight()
       },
       attached: (id, on) => {
         this.model.setAttached(id, on)
@@ -130,6 +130,7 @@ export class SupervisorService {
   async dispose(): Promise<void> {
     await this.queue.dispose()
     this.watcher?.dispose()
+    await this.insight.idle()
     if (this.sweepTimer) clearTimeout(this.sweepTimer)
     this.sweepTimer = null
     await this.logs.close()
@@ -145,6 +146,8 @@ export class SupervisorService {
       swiftDir,
       runDir,
       intervalMs: this.settings.get().refreshIntervalMs,
+      // a look at 500 instances costs tens of ms: during a burst of pid files, one a second is enough
+      burstGapMs: () => Math.max(MIN_GAP_MS, this.model.configured().length * 2),
       onTick: (reason) => {
         this.refresh()
         // probes and scans keep their own pace: once an interval, not after every pid file written
@@ -170,9 +173,9 @@ export class SupervisorService {
     return snap
   }
 
-  private scanInsight(): void {
+  private scanInsight(): Promise<void> {
     const { instances, pidFilePids } = this.model.processes()
-    this.insight.scan(instances, pidFilePids)
+    return this.insight.scan(instances, pidFilePids)
   }
 
   /** A configured instance with its pid while it runs, as the insight hub takes it. */
@@ -309,7 +312,7 @@ export class SupervisorService {
       'instances:recon': ({ instanceId }) => this.insight.recon(this.insightInstance(instanceId)),
       'instances:stop-orphans': async ({ instanceId }) => {
         const results = await this.insight.stopOrphans(this.insightInstance(instanceId), this.settings.get().killWait * 1000)
-        this.scanInsight()
+        await this.scanInsight()
         return results
       },
       'settings:get': () => this.settings.get(),

@@ -14,6 +14,8 @@ export interface WatcherOptions {
   onTick(reason: 'interval' | 'change'): void
   /** Something under the swift dir changed: confs may have come, gone or changed. */
   onConfsChanged(): void
+  /** While events keep coming, the least time between two looks, ms (default MIN_GAP_MS): a look costs O(instances). */
+  burstGapMs?(): number
 }
 
 /** File events come in bursts (a pid file written, renamed into place): one look after the burst. */
@@ -22,7 +24,7 @@ export const SETTLE_MS = 30
  * While events keep coming (a start writing 500 pid files), at most one look this often: each look reads
  * every pid file, so looking after every event would cost O(N²).
  */
-export const MIN_GAP_MS = 200
+export const MIN_GAP_MS = 500
 /** Server subdirectories watched per dir, at most: a run dir holds a handful. */
 const MAX_SUBDIRS = 64
 
@@ -107,7 +109,7 @@ export class Watcher {
         }
         this.options.onTick('change')
       },
-      Math.max(SETTLE_MS, this.lastLook + MIN_GAP_MS - Date.now()),
+      Math.max(SETTLE_MS, this.lastLook + (this.options.burstGapMs?.() ?? MIN_GAP_MS) - Date.now()),
     )
   }
 }

@@ -1,6 +1,7 @@
 // Port of swift.common.manager.Manager: commands on a group of servers. Servers run and print in a fixed
 // order (main servers first), not Python's set order.
 
+import { pauser } from './pause.js'
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises'
 import { ALIASES, COMMAND_TABLE, COMMANDS, isAlias } from '../../shared/swift.js'
 import { setupEnv } from './limits.js'
@@ -212,9 +213,11 @@ export class Manager {
   ): Promise<Map<Server, { pids: Map<number, string>; workers: { pid: number; startTimeMs: number; pidFile: string }[] }>> {
     const pending = new Map([...serverPids].map(([s, pids]) => [s, new Map(pids)]))
     const workers = new Map<Server, { pid: number; startTimeMs: number; pidFile: string }[]>()
+    const pause = pauser()
     for (;;) {
       for (const [server, pids] of pending) {
         for (const [pid, pidFile] of pids) {
+          await pause()
           if (await server.stillRunning(pid, pidFile, report ? { verbose: opts.verbose } : null)) continue
           pids.delete(pid)
           if (report) this.print(`${server.server} (${pid}) appears to have stopped`)

@@ -13,6 +13,7 @@
 
 import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
 import { basename, isAbsolute, normalize, resolve } from 'node:path'
+import { pauser } from './pause.js'
 import { PROC_DIR, processStat } from './proc.js'
 import { ALL_SERVERS } from './servers.js'
 
@@ -92,6 +93,29 @@ function dirPrefixes(swiftDir: string): string[] {
  * Cost: one read of each process's stat and cmdline in procDir.
  */
 export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): ServerProcess[] {
+  const scan = scanning(swiftDir, procDir)
+  for (;;) {
+    const step = scan.next()
+    if (step.done) return step.value
+  }
+}
+
+/**
+ * scanServerProcesses, letting the event loop run every `budgetMs` of work: the panel's service looks through
+ * a /proc of 500 servers without keeping its clients waiting.
+ */
+export async function scanServerProcessesPausing(swiftDir: string, procDir = PROC_DIR): Promise<ServerProcess[]> {
+  const scan = scanning(swiftDir, procDir)
+  const pause = pauser()
+  for (;;) {
+    const step = scan.next()
+    if (step.done) return step.value
+    await pause()
+  }
+}
+
+/** The scan, one process a step. */
+function* scanning(swiftDir: string, procDir: string): Generator<void, ServerProcess[]> {
   const prefixes = dirPrefixes(swiftDir)
   const found = new Map<number, ServerProcess>()
   const unnamed: { pid: number; ppid: number; pgid: number; state: string; startTimeMs: number }[] = []
@@ -103,6 +127,7 @@ export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): Serve
   }
   for (const name of names) {
     if (!/^\d+$/.test(name)) continue
+    yield
     const pid = Number(name)
     if (pid === process.pid) continue
     // the command line first: most processes are no server, and need no more reading

@@ -2,6 +2,7 @@
 // conf files, pid files and processes. Printed lines are swift-init's, word for word, except where the
 // README's "Differences from swift-init" says otherwise.
 
+import { pauser } from './pause.js'
 import { type ChildProcess } from 'node:child_process'
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
@@ -661,20 +662,6 @@ export class Server {
     return false
   }
 }
-
-/**
- * A loop over hundreds of pid files or spawns calls this each round: every PAUSE_EVERY_MS of work it lets the
- * event loop run, so a panel acting on 500 instances never stops answering for long.
- */
-function pauser(): () => Promise<void> {
-  let since = performance.now()
-  return async () => {
-    if (performance.now() - since < PAUSE_EVERY_MS) return
-    await nextTurn()
-    since = performance.now()
-  }
-}
-const PAUSE_EVERY_MS = 20
 
 /** Two paths name the same file (symlinks, bind mounts): same device and inode. */
 function sameFile(a: string, b: string): boolean {
