@@ -1,6 +1,7 @@
-// `npm run serve -- [--port N] [--swift-dir D] [--run-dir R] [--host ADDR] [--new-token]`: the panel in a
-// browser, for a dev box reached over SSH or a machine without a desktop. Builds nothing: serves
-// out/renderer. The URL's token is kept beside the settings (token.ts), so the URL stays the same.
+// `npm run serve -- [options]` (USAGE below; `--help` prints it): the panel in a browser, for a dev box
+// reached over SSH or a machine without a desktop. Builds nothing: serves out/renderer. The URL's token is
+// kept beside the settings (token.ts), so the URL's path stays the same from run to run; its port is a free
+// one chosen anew each run unless `--port` names one.
 
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
@@ -19,6 +20,22 @@ function fail(message: string, code = 1): never {
   process.exit(code)
 }
 
+const USAGE = `usage: npm run serve -- [options]
+
+Serves the panel to a browser and prints its URL, http://HOST:PORT/<token>/. The token, and so the
+URL's path, stays the same from run to run; the port does too only when --port names one.
+
+options:
+  --port N          the port to listen on (default 0: a free port, a different one each run)
+  --host ADDR       the address to listen on (default 127.0.0.1; any other is warned about)
+  --swift-dir DIR   Swift's conf dir, for this run only (default: the settings' active profile)
+  --run-dir DIR     the pid files' dir, for this run only (default: the settings' active profile)
+  --settings F      the settings file (default ~/.config/swift-panel/settings.json, or under $XDG_CONFIG_HOME)
+  --token-file F    where the URL's token is kept (default: browser-token beside the settings)
+  --new-token       replace the token: every URL printed before stops working
+  -h, --help        print this and exit
+`
+
 let values
 try {
   ;({ values } = parseArgs({
@@ -31,10 +48,15 @@ try {
       /** Default: `browser-token` beside the settings. */
       'token-file': { type: 'string' },
       'new-token': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   }))
 } catch (e) {
   fail(e instanceof Error ? e.message : String(e), 2)
+}
+if (values.help) {
+  process.stdout.write(USAGE)
+  process.exit(0)
 }
 
 const port = Number(values.port)
@@ -69,7 +91,11 @@ try {
   await service.dispose()
   fail(`cannot listen on ${values.host} port ${port}: ${e instanceof Error ? e.message : String(e)}`)
 }
-console.log(`swift-panel is serving the panel at (the same URL each run; --new-token changes it):`)
+console.log(
+  port === 0
+    ? 'swift-panel is serving the panel at (its path stays the same from run to run until --new-token; its port does not: pass --port N to keep it):'
+    : `swift-panel is serving the panel at (the same URL each run with --port ${port}; --new-token changes its path):`,
+)
 console.log(host.url)
 
 let stopping = false

@@ -1,5 +1,5 @@
 // `npm run serve` as a user runs it: the same URL on every run (the token kept beside the settings),
-// `--new-token` to change it, and plain one-line errors for what can go wrong before it listens.
+// `--new-token` to change it, `--help`, and plain one-line errors for what can go wrong before it listens.
 import { spawn } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -78,6 +78,27 @@ describe('npm run serve', () => {
     mkdirSync(junk)
     const notToken = await serve(['--port', '0', '--settings', settings, '--token-file', junk])
     expect([notToken.code, notToken.stderr]).toEqual([1, `serve: ${junk} is not a regular file: remove it, or run with --new-token\n`])
+  })
+
+  it('--help and -h print every option and exit 0, before anything else', async () => {
+    for (const flag of ['--help', '-h']) {
+      // even with a bad port: help comes first and starts nothing
+      const r = await serve([flag, '--port', 'x'])
+      expect([r.code, r.stderr]).toEqual([0, ''])
+      expect(r.stdout).toMatch(/^usage: npm run serve -- \[options\]\n/)
+      for (const option of [
+        '--port N',
+        '--host ADDR',
+        '--swift-dir DIR',
+        '--run-dir DIR',
+        '--settings F',
+        '--token-file F',
+        '--new-token',
+        '-h, --help',
+      ]) {
+        expect(r.stdout).toContain(`\n  ${option} `)
+      }
+    }
   })
 
   it('before a build, says to run `npm run build` first', async () => {
