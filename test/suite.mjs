@@ -9,7 +9,10 @@ const STEPS = [
   ['lint', 'npx', ['eslint', '.']],
   ['format check', 'npx', ['prettier', '--check', '--log-level', 'warn', '.']],
   ['unit, integration and conformance tests (vitest)', 'npx', ['vitest', 'run']],
-  ['end-to-end tests in Chromium (playwright)', 'npx', ['playwright', 'test']],
+  // Playwright sets FORCE_COLOR=1 in its workers whatever it is given, and Node warns in any process that has
+  // both ("The 'NO_COLOR' env is ignored…"), so it gets no NO_COLOR. Its output stays plain all the same: when
+  // that is not a terminal, Playwright strips the colours from everything it prints, its workers' included.
+  ['end-to-end tests in Chromium (playwright)', 'npx', ['playwright', 'test'], ['NO_COLOR']],
 ]
 const HEARTBEAT_MS = 20_000
 
@@ -22,11 +25,12 @@ if (!process.stdout.isTTY) {
 const started = Date.now()
 const elapsed = (since) => `${Math.round((Date.now() - since) / 1000)} s`
 
-for (const [name, command, args] of STEPS) {
+for (const [name, command, args, unset = []] of STEPS) {
   const stepStart = Date.now()
   console.log(`\n== ${name} (${elapsed(started)} in)`)
   let lastOutput = Date.now()
-  const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const stepEnv = Object.fromEntries(Object.entries(env).filter(([key]) => !unset.includes(key)))
+  const child = spawn(command, args, { env: stepEnv, stdio: ['ignore', 'pipe', 'pipe'] })
   for (const [from, to] of [
     [child.stdout, process.stdout],
     [child.stderr, process.stderr],

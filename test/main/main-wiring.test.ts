@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest'
 import { LINK_CHANNEL, REQUEST_CHANNELS, type LinkStatus, type Result } from '../../shared/contract.js'
 
 type Handler = (event: unknown, payload?: unknown) => unknown
@@ -242,8 +242,12 @@ describe('Electron shell wiring', () => {
     const win = firstWindow()
     const links = () => win.sent.filter(([channel]) => channel === LINK_CHANNEL).map(([, status]) => status as LinkStatus)
     expect(ourListeners.uncaught).toHaveLength(1)
+    // the main process logs the failure with its stack on stderr: expected here, so kept out of the test's output
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {})
+    onTestFinished(() => logged.mockRestore())
     // what Node does with an error nobody caught in the main process, minus ending the test run
     ourListeners.uncaught[0]?.(new Error('boom in a timer'), 'uncaughtException')
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^the panel's service failed: Error: boom in a timer\n/))
     expect(links().at(-1)).toMatchObject({ state: 'closed', reason: 'It stopped on an error: boom in a timer' })
     const r = (await handler('app:info')(page(), undefined)) as Result<unknown>
     expect(r).toEqual({
