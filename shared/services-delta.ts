@@ -28,20 +28,25 @@ export interface ServicesDelta {
  * object of an instance that did not change), then by value.
  */
 export function diffSnapshots(before: Snapshot, after: Snapshot): ServicesDelta {
-  const old = new Map(before.instances.map((i) => [i.id, i]))
-  const changed = after.instances.filter((i) => {
-    const was = old.get(i.id)
-    return was !== i && (was === undefined || JSON.stringify(was) !== JSON.stringify(i))
-  })
-  const ids = new Set(after.instances.map((i) => i.id))
-  const removed = before.instances.filter((i) => !ids.has(i.id)).map((i) => i.id)
-  const sameOrder =
-    removed.length === 0 &&
-    before.instances.length === after.instances.length &&
-    after.instances.every((i, n) => before.instances[n]?.id === i.id)
-  const delta: ServicesDelta = { base: before.seq, seq: after.seq, takenAt: after.takenAt, changed, removed }
-  if (!sameOrder) delta.order = after.instances.map((i) => i.id)
-  if (JSON.stringify(before.problems) !== JSON.stringify(after.problems)) delta.problems = after.problems
+  const delta: ServicesDelta = { base: before.seq, seq: after.seq, takenAt: after.takenAt, changed: [], removed: [] }
+  // the usual refresh of an idle panel: every row the same object, in the same place
+  const sameRows = before.instances.length === after.instances.length && after.instances.every((i, n) => before.instances[n] === i)
+  if (!sameRows) {
+    const old = new Map(before.instances.map((i) => [i.id, i]))
+    delta.changed = after.instances.filter((i) => {
+      const was = old.get(i.id)
+      return was !== i && (was === undefined || JSON.stringify(was) !== JSON.stringify(i))
+    })
+    const ids = new Set(after.instances.map((i) => i.id))
+    delta.removed = before.instances.filter((i) => !ids.has(i.id)).map((i) => i.id)
+    const sameOrder =
+      delta.removed.length === 0 &&
+      before.instances.length === after.instances.length &&
+      after.instances.every((i, n) => before.instances[n]?.id === i.id)
+    if (!sameOrder) delta.order = after.instances.map((i) => i.id)
+  }
+  if (before.problems !== after.problems && JSON.stringify(before.problems) !== JSON.stringify(after.problems))
+    delta.problems = after.problems
   if (before.swiftDir !== after.swiftDir || before.runDir !== after.runDir) delta.dirs = { swiftDir: after.swiftDir, runDir: after.runDir }
   return delta
 }

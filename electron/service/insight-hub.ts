@@ -18,13 +18,13 @@ import type {
   WorkerInfo,
 } from '../../shared/types.js'
 import { childPids, processStat } from '../supervisor/proc.js'
-import { probeAll, probeTarget, type Health } from './insight/health-probe.js'
+import { probeAll, probeTarget, type Health, type ProbeTarget } from './insight/health-probe.js'
 import { findOrphans, listeningFromProc, stopOrphans, type Orphan } from './insight/orphans.js'
 import { boundUdp, listeningTcp } from './insight/proc-net.js'
-import { ReconCacheReader } from './insight/recon-cache.js'
+import { hasReconCache, ReconCacheReader } from './insight/recon-cache.js'
 import { ReconClient } from './insight/recon-http.js'
 import { pauser } from '../supervisor/pause.js'
-import { scanServerProcessesPausing } from '../supervisor/process-table.js'
+import { scanMemory, scanServerProcessesPausing } from '../supervisor/process-table.js'
 import { silentLogTarget, type SilentLogTarget } from './insight/silent-log-target.js'
 import { traceTxn, type BufferedLine } from './insight/txn-trace.js'
 import { instanceWorkers } from './insight/workers.js'
@@ -53,7 +53,8 @@ const SCAN_EVERY_MS = 5000
 const LISTENING_TTL_MS = 500
 
 export class InsightHub {
-  private ports = new Map<string, WsgiPortsRead | null>()
+  /** By server, then conf: looked up for every instance every second, without making a key. */
+  private ports = new Map<string, Map<string, WsgiPortsRead | null>>()
   private health = new Map<string, HealthInfo>()
   /** Instances that have answered healthy since they started: only they can "stop answering". */
   private answered = new Set<string>()
@@ -67,11 +68,25 @@ export class InsightHub {
   /** What the silent log targets were worked out from (the confs, the bound UDP ports): they are parsed again only when it changes. */
   private silentFrom = ''
   private scannedAt = 0
+  /** What each process runs, from the last scan: most command lines need no second read. */
+  private readonly scanMemory = scanMemory()
+
+  /** Counts the changes to what about() answers (ports, health, orphans); see aboutRevision. */
+  private revision = 0
 
   constructor(private readonly options: InsightOptions) {}
 
+  /**
+   * A number that changes whenever about() may answer differently for an instance of `server`: NaN (never
+   * equal) for daemons whose last pass is read from a recon cache file, which their daemon rewrites at will.
+   */
+  aboutRevision(server: string): number {
+    return hasReconCache(server) ? NaN : this.revision
+  }
+
   /** The swift dir's confs changed: ports are read again; the profile changed: everything is forgotten. */
   confsChanged(profileChanged = false): void {
+    this.revision++
     this.ports.clear()
     this.silentFrom = ''
     if (!profileChanged) return
@@ -85,9 +100,11 @@ export class InsightHub {
 
   /** A WSGI server's ports as Swift reads its conf (cached until the confs change); null for daemons. */
   private portsOf(i: { server: string; confFile: string }): WsgiPortsRead | null {
-    const key = `${i.server}\0${i.confFile}`
-    if (!this.ports.has(key)) this.ports.set(key, groupOf(i.server) === 'main' ? readWsgiPorts(i.server, i.confFile) : null)
-    return this.ports.get(key) ?? null
+    let byConf = this.ports.get(i.server)
+    if (!byConf) this.ports.set(i.server, (byConf = new Map<string, WsgiPortsRead | null>()))
+    let read = byConf.get(i.confFile)
+    if (read === undefined) byConf.set(i.confFile, (read = groupOf(i.server) === 'main' ? readWsgiPorts(i.server, i.confFile) : null))
+    return read
   }
 
   /** The insight fields of one instance, from what the last tick found. */
@@ -179,20 +196,23 @@ export class InsightHub {
     if (this.probing) return
     this.probing = true
     try {
-      const running = instances.filter((i) => i.pid !== null)
-      const targets = running.flatMap((i) => {
-        const ports = this.portsOf(i)
-        return ports?.ok ? [probeTarget(i.id, ports.ports)] : []
-      })
+      // a plain loop: this runs every second over every instance, most of them (daemons) without a port
+      const targets: ProbeTarget[] = []
+      for (const i of instances) {
+        const ports = i.pid !== null ? this.portsOf(i) : null
+        if (ports?.ok) targets.push(probeTarget(i.id, ports.ports))
+      }
       const timeoutMs = this.options.probeTimeoutMs()
       const results = await probeAll(targets, { timeoutMs })
       const now = Date.now()
       let changed = false
-      const ids = new Set(running.map((i) => i.id))
-      for (const id of [...this.health.keys()]) {
-        if (!ids.has(id)) {
-          this.health.delete(id)
-          this.answered.delete(id)
+      if (this.health.size > 0) {
+        const ids = new Set(instances.flatMap((i) => (i.pid !== null ? [i.id] : [])))
+        for (const id of [...this.health.keys()]) {
+          if (!ids.has(id)) {
+            this.health.delete(id)
+            this.answered.delete(id)
+          }
         }
       }
       for (const [id, h] of results) {
@@ -212,6 +232,8 @@ export class InsightHub {
           })
         }
       }
+      // every answer carries its time (checkedAt), so any answer changes what about() says
+      if (results.size > 0) this.revision++
       if (changed) this.options.changed()
     } finally {
       this.probing = false
@@ -248,7 +270,9 @@ export class InsightHub {
     const swiftDir = this.options.swiftDir()
     const before = JSON.stringify(this.orphans.map((o) => [o.pid, o.listening]))
     // a /proc of 500 servers takes tens of ms: read it in slices, the event loop running between them
-    const processes = await scanServerProcessesPausing(swiftDir)
+    // the servers the model knows alive (its sweep holds their /proc entries open) need no second look
+    const alive = new Set(instances.flatMap((i) => (i.pid !== null ? [i.pid] : [])))
+    const processes = await scanServerProcessesPausing(swiftDir, undefined, this.scanMemory, alive)
     this.orphans = findOrphans(processes, pidFilePids, swiftDir, listeningFromProc())
     const bound = boundUdp()
     const from = JSON.stringify([instances.map((i) => i.id), bound])
@@ -267,7 +291,10 @@ export class InsightHub {
       this.silent = silent
       silentChanged = silentBefore !== JSON.stringify(this.silent)
     }
-    if (before !== JSON.stringify(this.orphans.map((o) => [o.pid, o.listening])) || silentChanged) this.options.changed()
+    if (before !== JSON.stringify(this.orphans.map((o) => [o.pid, o.listening])) || silentChanged) {
+      this.revision++
+      this.options.changed()
+    }
   }
 
   /** Recon answers of a storage server with the recon filter, at most every 10 s per instance. */

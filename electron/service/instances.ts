@@ -10,7 +10,7 @@ import { CLOCK_TICKS, processStat } from '../supervisor/proc.js'
 import { Server, type ManagerEnv } from '../supervisor/server.js'
 import { ALL_SERVERS, findExecutable, MAIN_SERVERS } from '../supervisor/servers.js'
 import type { InsightHub, InsightInstance } from './insight-hub.js'
-import { isAlive } from './liveness.js'
+import { LivenessChecker } from './liveness.js'
 
 interface Memory {
   crashed: boolean
@@ -21,6 +21,8 @@ interface Memory {
   busy: CommandName | null
   /** The InstanceInfo last made for it: handed out again while nothing in it changed. */
   info?: InstanceInfo
+  /** What `info` was made from: while each is the same, `info` is handed out without being made again. */
+  infoFrom?: InfoInputs
   /** Last /proc sample of the running process. */
   sample?: {
     pid: number
@@ -34,6 +36,18 @@ interface Memory {
   }
 }
 
+/** Everything an InstanceInfo is made from (see Memory.infoFrom). */
+interface InfoInputs {
+  facts: InstanceFacts
+  configs: number
+  sample: Memory['sample'] | null
+  state: InstanceState
+  lastExit: LastExit | null
+  attached: boolean
+  busy: CommandName | null
+  revision: number
+}
+
 /** The swift dir watcher reports conf changes; this only catches what it cannot see (NFS, a full inotify table). */
 const CONF_TTL_MS = 60_000
 /** CPU and memory of an instance a client shows are re-read this often; of the others, only when the pid changes. */
@@ -42,6 +56,16 @@ const STATS_MAX_AGE_MS = 1900
 const LIVENESS_FRESH_MS = 1000
 /** Workers come and go rarely (a respawn): their list is re-read less often than CPU and memory. */
 const WORKERS_MAX_AGE_MS = 5900
+
+/**
+ * Between file events, how long the pid files read last stand for `count` instances, ms: every refresh up to
+ * 100 instances, every 5 s at 500. The watcher reports every write under the run dir; this only catches what
+ * it cannot see (a run dir replaced, more subdirectories than it watches), and a death needs no pid file
+ * read at all (the liveness sweep).
+ */
+export function pidFilesMaxAgeMs(count: number): number {
+  return Math.max(1000, count * 10)
+}
 
 /** A configured instance: no pid file or /proc read behind it. */
 export interface Configured {
@@ -53,8 +77,9 @@ export interface Configured {
 }
 
 /** A model without insight (tests of the process side alone). */
-const NO_INSIGHT: Pick<InsightHub, 'about' | 'workers'> = {
+const NO_INSIGHT: Pick<InsightHub, 'about' | 'aboutRevision' | 'workers'> = {
   about: () => ({ ports: [], portNote: null, health: null, recon: false, lastPass: null, orphans: [] }),
+  aboutRevision: () => 0,
   workers: () => [],
 }
 
@@ -83,6 +108,7 @@ export class InstanceModel {
 
   /** What the last sweep (or read) said of a pid: alive, or gone / a zombie. */
   private liveness = new Map<number, { alive: boolean; at: number }>()
+  private readonly checker = new LivenessChecker()
 
   /**
    * `watched(id)`: whether a client shows the instance now (its CPU, memory and workers are worth re-reading).
@@ -91,11 +117,24 @@ export class InstanceModel {
   constructor(
     private env: ModelEnv,
     private readonly watched: (id: string) => boolean = () => true,
-    private readonly insight: Pick<InsightHub, 'about' | 'workers'> = NO_INSIGHT,
+    private readonly insight: Pick<InsightHub, 'about' | 'aboutRevision' | 'workers'> = NO_INSIGHT,
   ) {}
 
-  /** Every configured instance with its pid while it runs, and the pids every pid file holds: for the insight tick. */
+  /** processes(), and what it was made from. */
+  private processesMade: {
+    list: readonly Configured[]
+    running: Map<string, number>
+    made: ReturnType<InstanceModel['processes']>
+  } | null = null
+
+  /**
+   * Every configured instance with its pid while it runs, and the pids every pid file holds: for the insight
+   * tick, every second. The same object while no instance, pid or pid file changed.
+   */
   processes(): { instances: InsightInstance[]; pidFilePids: number[] } {
+    const list = this.configured()
+    const was = this.processesMade
+    if (was?.list === list && was.running === this.running) return was.made
     const instances = this.configured().map((c) => ({
       id: c.id,
       server: c.server,
@@ -103,7 +142,9 @@ export class InstanceModel {
       pid: this.running.get(c.id) ?? null,
     }))
     const pidFilePids = [...this.pidCache.values()].flatMap((c) => (c.facts.pid !== null ? [c.facts.pid] : []))
-    return { instances, pidFilePids }
+    const made = { instances, pidFilePids }
+    this.processesMade = { list, running: this.running, made }
+    return made
   }
 
   setEnv(env: ModelEnv): void {
@@ -111,8 +152,15 @@ export class InstanceModel {
     this.discovered = null
     this.pidCache.clear()
     this.memory.clear()
-    this.running.clear()
+    this.running = new Map()
+    this.processesMade = null
     this.liveness.clear()
+    this.checker.close()
+  }
+
+  /** Lets go of what the model holds open (the liveness checker's descriptors). */
+  dispose(): void {
+    this.checker.close()
   }
 
   /** How many processes the liveness sweep checks. */
@@ -132,8 +180,13 @@ export class InstanceModel {
   }
 
   private checkPid(pid: number, now: number): boolean {
-    const alive = isAlive(pid)
-    this.liveness.set(pid, { alive, at: now })
+    const alive = this.checker.isAlive(pid)
+    const known = this.liveness.get(pid)
+    // updated in place: the sweep asks about every running pid every second
+    if (known) {
+      known.alive = alive
+      known.at = now
+    } else this.liveness.set(pid, { alive, at: now })
     return alive
   }
 
@@ -249,10 +302,26 @@ export class InstanceModel {
    * kill 0. The cmdline is checked again whenever the pid file changes.
    */
   private pidCache = new Map<string, { key: string; facts: InstanceFacts }>()
+  /** Whether something under the run dir changed since the pid files were last read, and when that was. */
+  private pidFilesDirty = true
+  private pidFilesReadAt = 0
 
-  private inspect(server: Server, confFiles: string[]): InstanceFacts[] {
+  /** Something under the run dir changed (a file event, a command): the next snapshot reads every pid file. */
+  pidFilesChanged(): void {
+    this.pidFilesDirty = true
+  }
+
+  /**
+   * `full` false: a pid file whose facts said 'none' or 'running' last time is not read again (nothing under
+   * the run dir changed since, and liveness is the sweep's); the others (dead, wrong process: a server about
+   * to exec) are.
+   */
+  private inspect(server: Server, confFiles: string[], full = true): InstanceFacts[] {
+    const pidFiles = this.pidFilesOf(server, confFiles)
     return confFiles.map((confFile, i) => {
-      const pidFile = server.getPidFileName(confFile)
+      const pidFile = pidFiles[i] ?? server.getPidFileName(confFile)
+      const known = full ? undefined : this.pidCache.get(pidFile)
+      if (known?.facts.number === i + 1 && (known.facts.pidState === 'none' || known.facts.pidState === 'running')) return known.facts
       let key = 'none'
       try {
         const st = statSync(pidFile)
@@ -270,8 +339,18 @@ export class InstanceModel {
       }
       const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir, this.ours.get(`${server.server}\0${confFile}`))
       this.pidCache.set(pidFile, { key, facts })
+      this.processesMade = null
       return facts
     })
+  }
+
+  /** The pid file of each conf, worked out once per discovery (the conf list is a new array after each). */
+  private pidFileNames = new WeakMap<string[], string[]>()
+
+  private pidFilesOf(server: Server, confFiles: string[]): string[] {
+    let names = this.pidFileNames.get(confFiles)
+    if (!names) this.pidFileNames.set(confFiles, (names = confFiles.map((c) => server.getPidFileName(c))))
+    return names
   }
 
   /** Every instance and problem now; the service numbers the snapshots it sends (`seq`). */
@@ -281,6 +360,11 @@ export class InstanceModel {
     const missingBinaries: string[] = []
     const nowRunning = new Map<string, number>()
     let configs = 0
+    const full = this.pidFilesDirty || now - this.pidFilesReadAt >= pidFilesMaxAgeMs(this.configured().length)
+    if (full) {
+      this.pidFilesDirty = false
+      this.pidFilesReadAt = now
+    }
     for (const { server: s, confFiles, hasBinary } of this.discover()) {
       const server = s.server
       configs += confFiles.length
@@ -293,16 +377,22 @@ export class InstanceModel {
         // a background daemon without its binary is noise on a dev box; a main server is worth a row
         if (!MAIN_SERVERS.includes(server)) continue
       }
-      const list = this.inspect(s, confFiles)
+      const list = this.inspect(s, confFiles, full)
       for (const f of list) {
         const info = this.describe(f, list.length, now)
         if (info.state === 'running' && info.pid !== null) nowRunning.set(info.id, info.pid)
         instances.push(info)
       }
     }
-    this.running = nowRunning
-    const pids = new Set(nowRunning.values())
-    for (const pid of this.liveness.keys()) if (!pids.has(pid)) this.liveness.delete(pid)
+    // the same map while nothing started or stopped: processes() is made again only after a change
+    let same = nowRunning.size === this.running.size
+    for (const [id, pid] of nowRunning) if (same && this.running.get(id) !== pid) same = false
+    if (!same) {
+      this.running = nowRunning
+      const pids = new Set(nowRunning.values())
+      for (const pid of this.liveness.keys()) if (!pids.has(pid)) this.liveness.delete(pid)
+      this.checker.retain(pids)
+    }
     return {
       takenAt: now,
       swiftDir: this.env.swiftDir,
@@ -381,6 +471,23 @@ export class InstanceModel {
       const { starts, stops } = commandSpec(m.busy)
       state = starts && state !== 'running' ? 'starting' : stops && !starts ? 'stopping' : state
     }
+    // an idle panel at 500 instances makes no row again: only what changed is made (and sent)
+    const revision = this.insight.aboutRevision(f.server)
+    const was = m.infoFrom
+    if (
+      m.info &&
+      was?.facts === f &&
+      was.configs === configs &&
+      was.sample === sample &&
+      was.state === state &&
+      was.lastExit === m.lastExit &&
+      was.attached === m.attached &&
+      was.busy === m.busy &&
+      was.revision === revision // a NaN revision (a daemon's recon cache) is never the same
+    ) {
+      return m.info
+    }
+    m.infoFrom = { facts: f, configs, sample, state, lastExit: m.lastExit, attached: m.attached, busy: m.busy, revision }
     return this.keep(m, {
       id: f.id,
       server: f.server,

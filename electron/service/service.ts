@@ -59,7 +59,7 @@ export class SupervisorService {
     this.insight = new InsightHub({
       swiftDir: () => this.modelEnv().swiftDir,
       probeTimeoutMs: () => this.settings.get().probeTimeoutMs,
-      changed: () => this.refresh(),
+      changed: () => this.update(),
       notify: (note) => this.emit('notify', note),
     })
     this.model = new InstanceModel(this.modelEnv(), (id) => this.isWatched(id), this.insight)
@@ -133,6 +133,7 @@ export class SupervisorService {
     await this.insight.idle()
     if (this.sweepTimer) clearTimeout(this.sweepTimer)
     this.sweepTimer = null
+    this.model.dispose()
     await this.logs.close()
     this.batcher.dispose()
   }
@@ -149,7 +150,8 @@ export class SupervisorService {
       // a look at 500 instances costs tens of ms: during a burst of pid files, one a second is enough
       burstGapMs: () => Math.max(MIN_GAP_MS, this.model.configured().length * 2),
       onTick: (reason) => {
-        this.refresh()
+        if (reason === 'change') this.refresh()
+        else this.update()
         // probes and scans keep their own pace: once an interval, not after every pid file written
         if (reason === 'interval') {
           const { instances, pidFilePids } = this.model.processes()
@@ -185,8 +187,17 @@ export class SupervisorService {
     return { id: instance.id, server: instance.server, confFile: instance.confFile, pid }
   }
 
-  /** Re-reads the world; when something a user can see changed, sends what changed (a delta) and notices crashes. */
+  /** Re-reads the world, every pid file included; when something a user can see changed, sends what changed. */
   refresh(): Snapshot {
+    this.model.pidFilesChanged()
+    return this.update()
+  }
+
+  /**
+   * Looks again, reading pid files only where they may have changed (see InstanceModel.pidFilesChanged);
+   * when something a user can see changed, sends what changed (a delta) and notices crashes.
+   */
+  private update(): Snapshot {
     const before = this.snapshotCache
     const snap: Snapshot = { ...this.snapshot(), seq: before.seq + 1 }
     const delta = diffSnapshots(before, snap)
@@ -202,7 +213,7 @@ export class SupervisorService {
   /** The liveness sweep: between refreshes, a dead process is noticed within ~100 ms on a dev box. */
   private scheduleSweep(): void {
     this.sweepTimer = setTimeout(() => {
-      if (this.model.sweep()) this.refresh()
+      if (this.model.sweep()) this.update()
       this.scheduleSweep()
     }, sweepIntervalMs(this.model.runningCount()))
     this.sweepTimer.unref()

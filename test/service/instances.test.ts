@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { InstanceModel } from '../../electron/service/instances.js'
+import { InstanceModel, pidFilesMaxAgeMs } from '../../electron/service/instances.js'
 import { cleanup, makeFixture, putRunFile, waitFor, type Fixture } from '../helpers/fixture.js'
 
 let f: Fixture
@@ -39,6 +39,19 @@ describe('InstanceModel', () => {
     const m = model(f)
     expect(m.snapshot().instances[0]?.state).toBe('dead')
     await waitFor(() => m.snapshot().instances[0]?.state === 'running', 10_000, 'running once it exec’d')
+  })
+
+  it('reads pid files again when told something under the run dir changed, or once they are older than the scale allows', () => {
+    f = makeFixture({ binaries: ['proxy-server'], confs: { 'proxy-server.conf': '' } })
+    const m = model(f)
+    expect(m.snapshot().instances[0]?.state).toBe('stopped')
+    // no file event reported: the facts read a moment ago stand
+    putRunFile(f, 'proxy-server.pid', '4194000\n')
+    expect(m.snapshot().instances[0]?.state).toBe('stopped')
+    m.pidFilesChanged()
+    expect(m.snapshot().instances[0]?.state).toBe('dead')
+    expect(pidFilesMaxAgeMs(1)).toBe(1000)
+    expect(pidFilesMaxAgeMs(500)).toBe(5000)
   })
 
   it('calls a pid file whose process is gone dead, and one naming another program dead too', () => {
