@@ -1,13 +1,13 @@
 // What /proc says about a process. Linux only, like swift-init's own cmdline check.
 
-import { readFileSync, readdirSync } from 'node:fs'
+import { closeSync, openSync, readSync, readdirSync } from 'node:fs'
 
 export const PROC_DIR = '/proc'
 
 /** The NUL-separated command line, or null when the process (or /proc) is not there. */
 export function readCmdline(pid: number, procDir = PROC_DIR): string | null {
   try {
-    return readFileSync(`${procDir}/${pid}/cmdline`, 'latin1')
+    return readProcText(`${procDir}/${pid}/cmdline`)
   } catch {
     return null
   }
@@ -34,21 +34,52 @@ const PAGE_SIZE = 4096
 let bootTimeMs: number | null = null
 function bootTime(procDir: string): number {
   if (bootTimeMs === null) {
-    const line = /^btime (\d+)$/m.exec(readFileSync(`${procDir}/stat`, 'latin1'))
+    const line = /^btime (\d+)$/m.exec(readProcText(`${procDir}/stat`))
     bootTimeMs = line ? Number(line[1]) * 1000 : 0
   }
   return bootTimeMs
 }
 
-export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null {
-  let text: string
+let textBuffer = Buffer.alloc(4096)
+
+/**
+ * A /proc file as latin1 text, read into a buffer kept between calls (grown when a file needs more). Every
+ * /proc file reports no size, for which readFileSync allocates 64 KiB a call: a scan of a busy /proc made
+ * megabytes of garbage that way. Throws what openSync and readSync throw (ENOENT, ESRCH, EACCES…).
+ */
+export function readProcText(path: string): string {
+  const fd = openSync(path, 'r')
   try {
-    text = readFileSync(`${procDir}/${pid}/stat`, 'latin1')
+    let n = 0
+    for (;;) {
+      if (n === textBuffer.length) {
+        const bigger = Buffer.alloc(textBuffer.length * 2)
+        textBuffer.copy(bigger)
+        textBuffer = bigger
+      }
+      const got = readSync(fd, textBuffer, n, textBuffer.length - n, null)
+      if (got === 0) return textBuffer.toString('latin1', 0, n)
+      n += got
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+function readStat(path: string): string | null {
+  try {
+    return readProcText(path)
   } catch {
     return null
   }
+}
+
+export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null {
+  const text = readStat(`${procDir}/${pid}/stat`)
+  if (text === null) return null
   // The command name is in parentheses and may hold spaces or ')': split after the last ')'.
-  const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
+  // fields 3 (state) to 24 (rss): the 30 after them are never read
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ', 22)
   return {
     comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')),
     state: f[0] ?? '?',
@@ -66,7 +97,7 @@ export function processStat(pid: number, procDir = PROC_DIR): ProcessStat | null
 /** Direct children of pid (a server's workers). */
 export function childPids(pid: number, procDir = PROC_DIR): number[] {
   try {
-    return readFileSync(`${procDir}/${pid}/task/${pid}/children`, 'latin1').split(' ').filter(Boolean).map(Number)
+    return readProcText(`${procDir}/${pid}/task/${pid}/children`).split(' ').filter(Boolean).map(Number)
   } catch {
     return scanChildren(pid, procDir)
   }

@@ -11,11 +11,12 @@
 // identify either. Swift's servers call setsid() at start, so a parent leads its process group and its
 // workers carry its pid as their pgid.
 
-import { readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { readdirSync, readlinkSync } from 'node:fs'
 import { basename, isAbsolute, normalize, resolve } from 'node:path'
 import { pauser } from './pause.js'
-import { PROC_DIR, processStat } from './proc.js'
+import { PROC_DIR, processStat, readProcText } from './proc.js'
 import { ALL_SERVERS } from './servers.js'
+import { dirPrefixes, isInside } from './swift-dir.js'
 
 export interface ServerProcess {
   pid: number
@@ -35,6 +36,7 @@ export interface ServerProcess {
 }
 
 const INTERPRETER = /^(python|pypy)[\d.]*$/
+const PID = /^\d+$/
 const KNOWN = new Set<string>(ALL_SERVERS)
 
 /** The program a command line runs (the executable, or an interpreter's script) and the arguments after it. */
@@ -52,7 +54,7 @@ type ProcRead = { text: string } | { error: string }
 
 function readProc(pid: number, file: string, procDir: string): ProcRead {
   try {
-    return { text: readFileSync(`${procDir}/${pid}/${file}`, 'latin1') }
+    return { text: readProcText(`${procDir}/${pid}/${file}`) }
   } catch (e) {
     return { error: (e as NodeJS.ErrnoException).code ?? String(e) }
   }
@@ -74,26 +76,42 @@ function absoluteConf(conf: string, pid: number, procDir: string): string | null
   }
 }
 
-/** The swift dir and, if it differs, its real path, each ending in `/`: a conf is inside when it starts with one. */
-function dirPrefixes(swiftDir: string): string[] {
-  const plain = normalize(swiftDir).replace(/\/+$/, '') + '/'
-  try {
-    const real = realpathSync(swiftDir).replace(/\/+$/, '') + '/'
-    return real === plain ? [plain] : [plain, real]
-  } catch {
-    return [plain]
-  }
+/** What a process runs, as its command line says: a Swift server with its conf, no server, or no command line left. */
+type Runs = Pick<ServerProcess, 'server' | 'confFile' | 'once'> | 'other' | 'unnamed'
+
+/**
+ * What each process was found to run at the last scan, by pid, with the key it was read under (its start time
+ * and kernel name): a process keeps its command line until it execs, and an exec changes its kernel name, so
+ * while the key stands its command line need not be read again. Interpreters are the exception (a python can
+ * exec another python), so they are read every time. A process that runs no server of this swift dir (another
+ * cluster's servers included) is looked at again only every RECHECK_OTHERS scans (an exec into a server is seen
+ * that much later), which spares most reads of a busy /proc; one of a server is looked at every scan (its
+ * parent, its state), unless the caller vouches for it. A memory serves one swift dir: another starts it afresh.
+ */
+export interface ScanMemory {
+  swiftDir?: string
+  scans: number
+  byPid: Map<number, { key: string; runs: Runs; found?: ServerProcess }>
 }
+
+/** A fresh memory for scanServerProcesses. */
+export function scanMemory(): ScanMemory {
+  return { scans: 0, byPid: new Map() }
+}
+
+/** How often a process that runs no server is looked at again, in scans. */
+const RECHECK_OTHERS = 4
 
 /**
  * Every process running a Swift server (one swift-init knows) with a conf inside swiftDir, by pid. Workers
  * are included (same server and conf as their parent). Zombies and exiting processes have no command line
  * left: they are included, marked by `state` (Z for a zombie), only where they can be attributed, that is
  * when their parent is a listed process (a worker that died), and then carry its server and conf.
- * Cost: one read of each process's stat and cmdline in procDir.
+ * Cost: one read of each process's stat, and of its cmdline where `memory` (kept by the caller between scans)
+ * does not already say what it runs.
  */
-export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): ServerProcess[] {
-  const scan = scanning(swiftDir, procDir)
+export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR, memory: ScanMemory = scanMemory()): ServerProcess[] {
+  const scan = scanning(swiftDir, procDir, memory)
   for (;;) {
     const step = scan.next()
     if (step.done) return step.value
@@ -102,10 +120,17 @@ export function scanServerProcesses(swiftDir: string, procDir = PROC_DIR): Serve
 
 /**
  * scanServerProcesses, letting the event loop run every `budgetMs` of work: the panel's service looks through
- * a /proc of 500 servers without keeping its clients waiting.
+ * a /proc of 500 servers without keeping its clients waiting. `trusted`: pids the caller knows to be the same
+ * live processes as at the last scan (the panel's liveness sweep holds their /proc entries open): a server
+ * among them keeps its record from the last scan without a read.
  */
-export async function scanServerProcessesPausing(swiftDir: string, procDir = PROC_DIR): Promise<ServerProcess[]> {
-  const scan = scanning(swiftDir, procDir)
+export async function scanServerProcessesPausing(
+  swiftDir: string,
+  procDir = PROC_DIR,
+  memory: ScanMemory = scanMemory(),
+  trusted: ReadonlySet<number> = new Set(),
+): Promise<ServerProcess[]> {
+  const scan = scanning(swiftDir, procDir, memory, trusted)
   const pause = pauser()
   for (;;) {
     const step = scan.next()
@@ -114,11 +139,36 @@ export async function scanServerProcessesPausing(swiftDir: string, procDir = PRO
   }
 }
 
-/** The scan, one process a step. */
-function* scanning(swiftDir: string, procDir: string): Generator<void, ServerProcess[]> {
+/** What a process runs, from its command line; null when that cannot be read. */
+function runsOf(pid: number, procDir: string): Runs | null {
+  const cmdline = readProc(pid, 'cmdline', procDir)
+  if (!('text' in cmdline)) return null
+  if (cmdline.text === '') return 'unnamed'
+  const run = programOf(splitCmdline(cmdline.text))
+  const program = basename(run?.program ?? '')
+  const server = program.slice('swift-'.length)
+  const conf = run?.args[0]
+  if (!program.startsWith('swift-') || !KNOWN.has(server) || conf === undefined) return 'other'
+  const confFile = absoluteConf(conf, pid, procDir)
+  return confFile === null ? null : { server, confFile, once: run?.args.slice(1).includes('once') ?? false }
+}
+
+/** The scan, one process a step; `memory` is updated to the processes seen. */
+function* scanning(
+  swiftDir: string,
+  procDir: string,
+  memory: ScanMemory,
+  trusted: ReadonlySet<number> = new Set(),
+): Generator<void, ServerProcess[]> {
   const prefixes = dirPrefixes(swiftDir)
   const found = new Map<number, ServerProcess>()
   const unnamed: { pid: number; ppid: number; pgid: number; state: string; startTimeMs: number }[] = []
+  const seen = new Set<number>()
+  if (memory.swiftDir !== swiftDir) {
+    memory.byPid.clear()
+    memory.swiftDir = swiftDir
+  }
+  const scan = memory.scans++
   let names: string[]
   try {
     names = readdirSync(procDir)
@@ -126,30 +176,44 @@ function* scanning(swiftDir: string, procDir: string): Generator<void, ServerPro
     return []
   }
   for (const name of names) {
-    if (!/^\d+$/.test(name)) continue
+    if (!PID.test(name)) continue
     yield
     const pid = Number(name)
     if (pid === process.pid) continue
-    // the command line first: most processes are no server, and need no more reading
-    const cmdline = readProc(pid, 'cmdline', procDir)
-    if (!('text' in cmdline)) continue
-    let named: Pick<ServerProcess, 'server' | 'confFile' | 'once'> | null = null
-    if (cmdline.text !== '') {
-      const run = programOf(splitCmdline(cmdline.text))
-      const program = basename(run?.program ?? '')
-      const server = program.slice('swift-'.length)
-      const conf = run?.args[0]
-      if (!program.startsWith('swift-') || !KNOWN.has(server) || conf === undefined) continue
-      const confFile = absoluteConf(conf, pid, procDir)
-      if (confFile === null || !prefixes.some((p) => confFile.startsWith(p))) continue
-      named = { server, confFile, once: run?.args.slice(1).includes('once') ?? false }
+    const known = memory.byPid.get(pid)
+    if (known?.found && trusted.has(pid)) {
+      seen.add(pid)
+      found.set(pid, known.found)
+      continue
+    }
+    // no server of this swift dir (another cluster's counts as none): looked at again only at its turn
+    if (known && !known.found && known.runs !== 'unnamed' && (pid + scan) % RECHECK_OTHERS !== 0) {
+      seen.add(pid)
+      continue
     }
     const stat = processStat(pid, procDir)
     if (!stat) continue
+    const key = `${stat.startTimeMs}\0${stat.comm}`
+    const runs = known?.key === key && !INTERPRETER.test(stat.comm) ? known.runs : runsOf(pid, procDir)
+    if (runs === null) continue
+    seen.add(pid)
+    // an interpreter running no server is read again every scan (it may exec one): nothing to remember
+    if ((runs === 'other' && !INTERPRETER.test(stat.comm)) || runs === 'unnamed') memory.byPid.set(pid, { key, runs })
+    if (runs === 'other') continue
     const base = { pid, ppid: stat.ppid, pgid: stat.pgid, state: stat.state, startTimeMs: stat.startTimeMs }
-    if (named) found.set(pid, { ...base, ...named })
-    else unnamed.push(base)
+    if (runs === 'unnamed') {
+      unnamed.push(base)
+      continue
+    }
+    if (!isInside(runs.confFile, prefixes)) {
+      memory.byPid.set(pid, { key, runs })
+      continue
+    }
+    const record = { ...base, ...runs }
+    memory.byPid.set(pid, { key, runs, found: record })
+    found.set(pid, record)
   }
+  for (const pid of memory.byPid.keys()) if (!seen.has(pid)) memory.byPid.delete(pid)
   for (const p of unnamed) {
     const parent = found.get(p.ppid)
     if (parent) found.set(p.pid, { ...p, server: parent.server, confFile: parent.confFile, once: parent.once })

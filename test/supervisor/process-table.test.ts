@@ -5,7 +5,14 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { identify, programOf, scanServerProcesses, type Expected } from '../../electron/supervisor/process-table.js'
+import {
+  identify,
+  programOf,
+  scanMemory,
+  scanServerProcesses,
+  scanServerProcessesPausing,
+  type Expected,
+} from '../../electron/supervisor/process-table.js'
 import { cleanup, makeFixture, runOurs, waitFor, type Fixture } from '../helpers/fixture.js'
 
 let dirs: string[] = []
@@ -110,5 +117,60 @@ describe('identify: is this pid the server its pid file names?', () => {
       reason: expect.stringContaining('cannot be read') as string,
     })
     expect(identify(4_194_000, proxy('/x.conf'), empty)).toEqual({ kind: 'gone' })
+  })
+})
+
+describe('scanServerProcesses with a memory of the last scan', () => {
+  const conf = '/etc/swift/proxy-server.conf'
+  const server = `/usr/bin/python3\0/usr/bin/swift-proxy-server\0${conf}\0`
+  // pid + scan number divisible by 4: the scans where a process that runs no server is looked at again
+  const pid = 4243
+  const rewrite = (root: string, comm: string, cmdline: string) => {
+    const fields = ['S', '1', String(pid), ...new Array<string>(49).fill('0')]
+    writeFileSync(join(root, String(pid), 'stat'), `${pid} (${comm}) ${fields.join(' ')}\n`)
+    writeFileSync(join(root, String(pid), 'cmdline'), cmdline)
+  }
+
+  it('reads a command line again only when the process exec’d (its kernel name changed) or is an interpreter', async () => {
+    const root = fakeProc(pid, { comm: 'sh', state: 'S', cmdline: 'sh\0-c\0sleep 1; exec swift-proxy-server\0' })
+    const memory = scanMemory()
+    expect(scanServerProcesses('/etc/swift', root, memory)).toEqual([]) // scan 0
+    // the shell exec'd the server: a new kernel name, so its command line is read again, at its turn (scan 1)
+    rewrite(root, 'swift-proxy-ser', server)
+    expect(scanServerProcesses('/etc/swift', root, memory)).toMatchObject([{ pid, server: 'proxy-server', confFile: conf }])
+    // same process, same name: the memory answers (a command line changed without an exec is not read)
+    rewrite(root, 'swift-proxy-ser', 'other\0')
+    expect(scanServerProcesses('/etc/swift', root, memory)).toMatchObject([{ pid, server: 'proxy-server' }])
+    // a python may exec another python: its command line is always read
+    rewrite(root, 'python3', 'python3\0-c\0pass\0')
+    expect(scanServerProcesses('/etc/swift', root, memory)).toEqual([])
+    rewrite(root, 'python3', server)
+    expect(scanServerProcesses('/etc/swift', root, memory)).toMatchObject([{ pid, server: 'proxy-server' }])
+    // a pid the caller vouches for (alive, the same process) keeps its record without a read
+    const first = scanServerProcesses('/etc/swift', root, memory)
+    rewrite(root, 'python3', 'python3\0-c\0pass\0')
+    expect(await scanServerProcessesPausing('/etc/swift', root, memory, new Set([pid]))).toEqual(first)
+    // gone processes are forgotten
+    rmSync(join(root, String(pid)), { recursive: true })
+    expect(scanServerProcesses('/etc/swift', root, memory)).toEqual([])
+    expect(memory.byPid.size).toBe(0)
+  })
+
+  it("treats another cluster's server as no server of this swift dir, and starts afresh for another swift dir", () => {
+    const root = fakeProc(pid, { comm: 'swift-proxy-ser', state: 'S', cmdline: server })
+    const memory = scanMemory()
+    expect(scanServerProcesses('/srv/other', root, memory)).toEqual([])
+    expect(memory.byPid.get(pid)?.found).toBeUndefined()
+    expect(scanServerProcesses('/etc/swift', root, memory)).toMatchObject([{ pid, server: 'proxy-server' }])
+  })
+
+  it('looks at a process that runs no server again only every fourth scan', () => {
+    const root = fakeProc(pid, { comm: 'sh', state: 'S', cmdline: 'sh\0' })
+    const memory = scanMemory()
+    memory.scans = 1 // (pid + scan) % 4 === 0 at scan 1, 5, 9…
+    expect(scanServerProcesses('/etc/swift', root, memory)).toEqual([])
+    rewrite(root, 'swift-proxy-ser', server)
+    for (const _ of [2, 3, 4]) expect(scanServerProcesses('/etc/swift', root, memory)).toEqual([])
+    expect(scanServerProcesses('/etc/swift', root, memory)).toMatchObject([{ pid, server: 'proxy-server' }])
   })
 })

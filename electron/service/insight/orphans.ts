@@ -19,7 +19,7 @@ import { SIGKILL, SIGTERM, sendSignal } from '../../supervisor/signals.js'
 import { PROC_DIR } from '../../supervisor/proc.js'
 import { listenInodesOf, listeningTcp } from './proc-net.js'
 import { checkIdentity, type ServerProcess } from '../../supervisor/process-table.js'
-import { confInside } from './swift-dir.js'
+import { dirPrefixes, isInside } from '../../supervisor/swift-dir.js'
 import { WSGI_SERVERS } from '../logs/conf-logging.js'
 
 export interface Orphan extends ServerProcess {
@@ -44,20 +44,25 @@ export function findOrphans(
   swiftDir: string,
   listening: (p: ServerProcess) => boolean | null = () => null,
 ): Orphan[] {
+  const prefixes = dirPrefixes(swiftDir)
   const live = new Set(processes.filter((p) => p.state !== 'Z').map((p) => p.pid))
   const tracked = new Set([...pidFilePids].filter((pid) => live.has(pid)))
   return processes
-    .filter((p) => p.state !== 'Z' && !p.once && confInside(p.confFile, swiftDir))
+    .filter((p) => p.state !== 'Z' && !p.once && isInside(p.confFile, prefixes))
     .filter((p) => !tracked.has(p.pid) && !tracked.has(p.ppid))
     .map((p) => ({ ...p, role: p.pgid === p.pid ? ('server' as const) : ('worker' as const), listening: listening(p) }))
     .sort((a, b) => a.pid - b.pid)
 }
 
-/** A `listening` test for findOrphans from /proc: WSGI servers' listening sockets; null for daemons. */
+/**
+ * A `listening` test for findOrphans from /proc: WSGI servers' listening sockets; null for daemons. The socket
+ * table (every socket of the box) is read at the first question, so a scan without orphans never reads it.
+ */
 export function listeningFromProc(procDir = PROC_DIR): (p: ServerProcess) => boolean | null {
-  const table = listeningTcp(procDir)
+  let table: ReturnType<typeof listeningTcp> | null = null
   return (p) => {
     if (!WSGI_SERVERS.has(p.server)) return null
+    table ??= listeningTcp(procDir)
     const held = listenInodesOf(p.pid, table, procDir)
     return held === null ? null : held.size > 0
   }

@@ -7,8 +7,8 @@
 // addresses are hex, each 32-bit word in host (little-endian) order, the port big-endian; TCP state 0A is
 // LISTEN, UDP state 07 is an unconnected (bound) socket. /proc/<pid>/fd/N links read `socket:[inode]`.
 
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
-import { PROC_DIR } from '../../supervisor/proc.js'
+import { readdirSync, readlinkSync } from 'node:fs'
+import { PROC_DIR, readProcText } from '../../supervisor/proc.js'
 
 export interface SocketAddress {
   ip: string
@@ -38,7 +38,7 @@ function table(path: string, state: string): Map<number, SocketAddress> {
   const out = new Map<number, SocketAddress>()
   let text: string
   try {
-    text = readFileSync(path, 'latin1')
+    text = readProcText(path)
   } catch {
     return out
   }
