@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { connection, follow, guarded, pickBridge } from '../../renderer/src/bridge'
+import { connection, follow, guarded, pickBridge, resetConnection } from '../../renderer/src/bridge'
 import { wsBridge } from '../../renderer/src/bridge/ws-bridge'
 import type { Bridge, LinkStatus, WireRequest } from '../../shared/contract'
 
@@ -31,17 +31,6 @@ function last(): FakeSocket {
   if (!s) throw new Error('no socket made')
   return s
 }
-
-const resetConnection = () =>
-  Object.assign(connection, {
-    transport: 'browser',
-    state: 'open',
-    opened: 1,
-    reason: '',
-    retryAt: 0,
-    dropped: { logLines: 0, outputLines: 0 },
-    droppedMarkers: 0,
-  })
 
 beforeEach(() => {
   FakeSocket.made = []

@@ -2,7 +2,7 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
-import { connection, follow } from '../../renderer/src/bridge'
+import { connection, follow, resetConnection } from '../../renderer/src/bridge'
 import ConnectionBanner from '../../renderer/src/components/ConnectionBanner.vue'
 import { useConnectionStore } from '../../renderer/src/stores/connection'
 import { useLogsStore } from '../../renderer/src/stores/logs'
@@ -18,15 +18,7 @@ const connectionStore = () => {
 
 afterEach(() => {
   for (const store of stores.splice(0)) store.$dispose()
-  Object.assign(connection, {
-    transport: 'browser',
-    state: 'open',
-    opened: 1,
-    reason: '',
-    retryAt: 0,
-    dropped: { logLines: 0, outputLines: 0 },
-    droppedMarkers: 0,
-  })
+  resetConnection()
 })
 
 describe('the connection banner', () => {

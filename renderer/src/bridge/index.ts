@@ -25,15 +25,25 @@ export interface Connection {
   droppedMarkers: number
 }
 
-export const connection = reactive<Connection>({
-  transport: 'browser',
-  state: 'open',
-  opened: 1,
-  reason: '',
-  retryAt: 0,
-  dropped: { logLines: 0, outputLines: 0 },
-  droppedMarkers: 0,
-})
+/** The link as it stands before anything is reported: open once. */
+function initialConnection(): Connection {
+  return {
+    transport: 'browser',
+    state: 'open',
+    opened: 1,
+    reason: '',
+    retryAt: 0,
+    dropped: { logLines: 0, outputLines: 0 },
+    droppedMarkers: 0,
+  }
+}
+
+export const connection = reactive<Connection>(initialConnection())
+
+/** Back to the state before anything was reported (each test of the renderer starts from it). */
+export function resetConnection(): void {
+  Object.assign(connection, initialConnection())
+}
 
 /** Follows a bridge's link status into `connection`. */
 export function follow(status: LinkStatus): void {
