@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
+import { LivenessChecker } from '../electron/service/liveness.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..')
 const SAIO = resolve(ROOT, '../shared/saio/saio.sh')
@@ -69,36 +70,37 @@ function clusterPids(dir: string): number[] {
   return [...servers, ...workers]
 }
 
-/** Alive, and not a zombie (a zombie has released everything, its ports included). */
-function alive(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]?.[0] !== 'Z'
-  } catch {
-    return false
-  }
-}
-
 /**
- * Runs a command; returns wall ms and, when watching, how long after the last watched process vanished it
- * returned (null: it returned while one was still there, an early return).
+ * Runs a command; returns wall ms and, when `watched` names processes, how long after the last of them
+ * exited it returned (null: it returned while one was still there, an early return). Exited: gone or a
+ * zombie (a zombie has released everything, its ports included), checked as the panel's sweep does.
  */
-async function timed(cmd: string[], dir: string, watchExit = false): Promise<{ ms: number; afterLastExitMs: number | null }> {
-  const watched = watchExit ? clusterPids(dir) : []
+export async function timed(
+  cmd: string[],
+  watched: number[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ ms: number; afterLastExitMs: number | null }> {
+  const checker = new LivenessChecker(watched.length)
+  // once exited, a pid is not looked at again: a reused pid is another process, and 500 checks a millisecond
+  // would take the CPU the command being timed needs
+  let left = watched
+  const anyAlive = () => (left = left.filter((pid) => checker.isAlive(pid))).length > 0
   const t0 = performance.now()
-  const child = spawn(cmd[0] ?? '', cmd.slice(1), { stdio: 'ignore' })
+  const child = spawn(cmd[0] ?? '', cmd.slice(1), { stdio: 'ignore', env })
   let done = false
   const exited = new Promise<void>((r) => child.once('exit', () => ((done = true), r())))
   let lastExit: number | null = null
-  while (watchExit && !done) {
+  while (watched.length > 0 && !done) {
     // sampled every millisecond: the moment the last process is gone
-    if (watched.some(alive)) lastExit = null
+    if (anyAlive()) lastExit = null
     else lastExit ??= performance.now()
     await sleep(1)
   }
   await exited
   const end = performance.now()
-  if (!watchExit) return { ms: end - t0, afterLastExitMs: null }
-  if (watched.some(alive)) return { ms: end - t0, afterLastExitMs: null }
+  const returnedEarly = watched.length > 0 && anyAlive()
+  checker.close()
+  if (watched.length === 0 || returnedEarly) return { ms: end - t0, afterLastExitMs: null }
   return { ms: end - t0, afterLastExitMs: end - (lastExit ?? end) }
 }
 
@@ -136,9 +138,9 @@ export async function benchCli(samples = 10): Promise<Figure[] | string> {
   try {
     const status = { ours: [] as number[], ref: [] as number[], node: [] as number[] }
     for (let i = 0; i < 10; i++) {
-      status.ours.push((await timed(ours('main', 'status'), dir)).ms)
-      status.ref.push((await timed(ref('main', 'status'), dir)).ms)
-      status.node.push((await timed([process.execPath, '-e', '0'], dir)).ms)
+      status.ours.push((await timed(ours('main', 'status'))).ms)
+      status.ref.push((await timed(ref('main', 'status'))).ms)
+      status.node.push((await timed([process.execPath, '-e', '0'])).ms)
     }
     figures.push({ name: 'main status (7 running)', ours: median(status.ours), reference: median(status.ref), unit: 'ms', goal: '≤ 0.25x' })
     figures.push({
@@ -156,12 +158,12 @@ export async function benchCli(samples = 10): Promise<Figure[] | string> {
         [0, ours],
         [1, ref],
       ] as const) {
-        const stop = await timed(run('main', 'stop'), dir, true)
+        const stop = await timed(run('main', 'stop'), clusterPids(dir))
         rounds.stop?.[k].push(stop.ms)
         afterExit[k].push(stop.afterLastExitMs)
-        const start = (await timed(run('main', 'start'), dir)).ms
+        const start = (await timed(run('main', 'start'))).ms
         rounds.start?.[k].push(start)
-        if (i < 3) rounds.restart?.[k].push((await timed(run('main', 'restart'), dir)).ms)
+        if (i < 3) rounds.restart?.[k].push((await timed(run('main', 'restart'))).ms)
       }
     }
     const fig = (name: string, key: string): Figure => ({

@@ -33,7 +33,7 @@ async function logs(): Promise<void> {
 }
 
 async function service(): Promise<void> {
-  const { crashLatencyCliStarted, idleServe, percentile, startCost } = await import('./scale.js')
+  const { crashLatencyCliStarted, idleServe, percentile, startCost, stopAfterLastExit } = await import('./scale.js')
   const { floodMemory } = await import('./service.js')
   console.log('\n## service (stand-in daemons)')
   for (const n of [50, 200, 500]) {
@@ -45,6 +45,11 @@ async function service(): Promise<void> {
   const idle = await idleServe(500, 20)
   console.log(
     `npm run serve idle, ${idle.running} daemons running, one client showing 30 rows, 20 s after 30 s to settle: ${idle.cpuPercent.toFixed(2)}% of one core (every thread), ${(idle.bytesPerSec / 1024).toFixed(1)} KiB/s to the client  (goal < 1%)`,
+  )
+  const stops = await stopAfterLastExit(500, 5)
+  const returned = stops.flatMap((x) => (x === null ? [] : [x]))
+  console.log(
+    `object stop of 500 instances by the CLI, after the last exit (5 rounds): median ${(returned.sort((a, b) => a - b)[Math.floor(returned.length / 2)] ?? NaN).toFixed(1)} ms, worst ${Math.max(...returned).toFixed(1)} ms, ${stops.length - returned.length} early returns; samples ${stops.map((x) => (x === null ? 'early' : x.toFixed(1))).join(', ')}  (goal ≤ 50 ms; was 120–730 ms)`,
   )
   const crash = await crashLatencyCliStarted(20)
   console.log(

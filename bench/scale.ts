@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import WebSocket from 'ws'
 import type { EventOf } from '../shared/contract.js'
 import { SupervisorService } from '../electron/service/service.js'
+import { timed } from './cli.js'
 import { cleanup, CLI, livePids, makeFixture, serveFixture, waitFor, type Fixture } from '../test/helpers/fixture.js'
 
 /** The checkout (this file also runs compiled, from out/node/bench). */
@@ -189,6 +190,27 @@ export async function idleServe(n = 500, seconds = 20): Promise<IdleServe> {
     cliCpu(f, 'all', 'kill')
     cleanup(f)
   }
+}
+
+/**
+ * `object stop` by our CLI on N running instances: how long after the last of them exited it returned, ms, one
+ * sample a round (null: it returned while one was still there). Each 10 ms poll must look only at what is
+ * still alive, or this grows with N.
+ */
+export async function stopAfterLastExit(n = 500, rounds = 5): Promise<(number | null)[]> {
+  const f = objects(n)
+  const samples: (number | null)[] = []
+  try {
+    for (let i = 0; i < rounds; i++) {
+      spawnSync(process.execPath, [CLI, '--swift-dir', f.etc, '--run-dir', f.run, 'object', 'start'], { env: f.env, stdio: 'ignore' })
+      const stop = await timed([process.execPath, CLI, '--swift-dir', f.etc, '--run-dir', f.run, 'object', 'stop'], livePids(f), f.env)
+      samples.push(stop.afterLastExitMs)
+    }
+  } finally {
+    cliCpu(f, 'all', 'kill')
+    cleanup(f)
+  }
+  return samples
 }
 
 /** Crash → `services:changed` showing it crashed, for daemons our CLI started; ms for each of `rounds` kills. */
