@@ -1,7 +1,17 @@
 // `npm run bench [-- cli logs service insight host panel]`: speed and memory figures, with ratios against the reference
 // where there is one. Not a test: it prints, it does not fail on a missed goal.
 
+import { constants } from 'node:os'
+import { cleanupAll } from '../test/helpers/fixture.js'
 import { benchCli, type Figure } from './cli.js'
+
+// interrupted (Ctrl-C, a timeout), a run leaves none of its hundreds of stand-in daemons behind
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    cleanupAll()
+    process.exit(128 + constants.signals[signal])
+  })
+}
 
 function printFigures(title: string, figures: Figure[] | string): void {
   console.log(`\n## ${title}`)

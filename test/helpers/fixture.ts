@@ -62,6 +62,9 @@ export interface Fixture {
   env: NodeJS.ProcessEnv
 }
 
+/** Every fixture made and not yet cleaned up, for cleanupAll. */
+const live = new Set<Fixture>()
+
 export function makeFixture(spec: FixtureSpec = {}): Fixture {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'swift-panel-')))
   chmodSync(root, 0o755) // readable by the unprivileged user some tests run as
@@ -82,6 +85,7 @@ export function makeFixture(spec: FixtureSpec = {}): Fixture {
     if (found) symlinkSync(found, join(f.tools, tool))
   }
   for (const [path, text] of Object.entries(spec.confs ?? {})) writeUnder(f.etc, path, text)
+  live.add(f)
   return f
 }
 
@@ -306,6 +310,7 @@ export async function makeZombie(f: Fixture, server: string): Promise<number> {
 
 /** Kills everything the fixture started (daemons, workers, swift-init runs, reapers), then removes it. */
 export function cleanup(f: Fixture): void {
+  live.delete(f)
   for (const pid of pidsWhere((c) => c.includes(f.root))) {
     try {
       process.kill(pid, 'SIGKILL')
@@ -314,6 +319,11 @@ export function cleanup(f: Fixture): void {
     }
   }
   rmSync(f.root, { recursive: true, force: true })
+}
+
+/** cleanup() of every fixture still there: a benchmark interrupted (Ctrl-C, a timeout) leaves no daemons behind. */
+export function cleanupAll(): void {
+  for (const f of [...live]) cleanup(f)
 }
 
 /** Polls fn until it returns a truthy value, and returns that. */

@@ -43,10 +43,13 @@ describe('workers and generations', () => {
     const parent = await startFake(f, fakeConf(f, 'object-server/1.conf', await freePort(), 2, '[fake]\ndrain = 3\n'))
     const before = pids(instanceWorkers(parent)?.current)
     process.kill(parent, 'SIGUSR1')
+    // the new parent forks its workers before it tells the old socket's holder to shut it down (as Swift
+    // does): for a moment both generations listen; then the old one drains for 3 s, no longer listening
     const during = await found(() => {
       const g = instanceWorkers(parent)
-      return g && g.current.length === 2 && !before.includes(g.current[0]?.pid ?? 0) ? g : null
-    }, 'the new generation')
+      const draining = g?.old.length === before.length && g.old.every((w) => w.listening === false)
+      return g && g.current.length === 2 && !before.includes(g.current[0]?.pid ?? 0) && draining ? g : null
+    }, 'the new generation, the old one draining')
     expect(pids(during.old)).toEqual(before)
     expect(during.old.every((w) => w.listening === false)).toBe(true)
     expect(during.current.every((w) => w.listening === true)).toBe(true)
