@@ -216,14 +216,21 @@ export class Manager {
     const pause = pauser()
     for (;;) {
       for (const [server, pids] of pending) {
+        const gone: { pid: number; pidFile: string; stranger: boolean }[] = []
         for (const [pid, pidFile] of pids) {
           await pause()
-          if (await server.stillRunning(pid, pidFile, report ? { verbose: opts.verbose } : null)) continue
+          const state = server.stopState(pid, pidFile)
+          if (state !== 'running') gone.push({ pid, pidFile, stranger: state === 'stranger' })
+        }
+        const stopped = ({ pid, pidFile }: { pid: number; pidFile: string }) => {
           pids.delete(pid)
           if (report) this.print(`${server.server} (${pid}) appears to have stopped`)
           const own = server.workers.get(pid) ?? []
           workers.set(server, [...(workers.get(server) ?? []), ...own.map((w) => ({ ...w, pidFile }))])
         }
+        // their pid files go (swift-init's kill, not reporting, leaves them for its status)
+        if (report) await server.removeStopped(gone, opts.verbose, stopped)
+        else gone.forEach(stopped)
         const ws = workers.get(server)
         if (ws)
           workers.set(

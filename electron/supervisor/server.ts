@@ -256,12 +256,19 @@ export class Server {
    * True when it was removed.
    */
   private async remove(pidFile: string, text: string, pid?: number): Promise<boolean> {
-    const removeIfStale = () => {
-      const now = pid === undefined ? null : this.identity(pid, pidFile).kind
-      if (now === 'server' || now === 'exiting' || now === 'unknown') return false
-      return removeIfUnchanged(pidFile, text)
-    }
-    if (this.locked) return removeIfStale()
+    const [removed] = await this.removeAll([{ pidFile, text, pid }])
+    return removed ?? false
+  }
+
+  /** remove() for several pid files, under one taking of the lock; whether each was removed, in order. */
+  private async removeAll(files: readonly { pidFile: string; text: string; pid?: number }[]): Promise<boolean[]> {
+    const removeIfStale = () =>
+      files.map(({ pidFile, text, pid }) => {
+        const now = pid === undefined ? null : this.identity(pid, pidFile).kind
+        if (now === 'server' || now === 'exiting' || now === 'unknown') return false
+        return removeIfUnchanged(pidFile, text)
+      })
+    if (this.locked || files.length === 0) return removeIfStale()
     return withServerLock(this.env.runDir, this.server, removeIfStale)
   }
 
@@ -648,18 +655,37 @@ export class Server {
   }
 
   /**
-   * Whether the signalled pid is still there (this server's process, running or exiting, or unverifiable).
-   * Once it is gone its pid file is removed, unless `tidy` is null (swift-init's kill leaves it for status).
+   * Whether a signalled pid is still there: 'running' (this server's process, running or exiting, or
+   * unverifiable), else 'gone' or, when another process has the pid now, 'stranger'.
    */
-  async stillRunning(pid: number, pidFile: string, tidy: { verbose?: boolean } | null): Promise<boolean> {
-    const id = this.identity(pid, pidFile)
-    if (id.kind === 'server' || id.kind === 'exiting' || id.kind === 'unknown') return true
-    if (!tidy) return false
-    const read = readPidFile(pidFile)
-    if (read.kind === 'pid' && read.pid === pid && (await this.remove(pidFile, read.text, pid)) && tidy.verbose) {
-      this.print(id.kind === 'stranger' ? `Removing pid file ${pidFile} with wrong pid ${pid}` : `Removing stale pid file ${pidFile}`)
+  stopState(pid: number, pidFile: string): 'running' | 'gone' | 'stranger' {
+    const kind = this.identity(pid, pidFile).kind
+    return kind === 'server' || kind === 'exiting' || kind === 'unknown' ? 'running' : kind === 'stranger' ? 'stranger' : 'gone'
+  }
+
+  /**
+   * The pid files of signalled pids found gone (see stopState): each that still holds its pid is removed, all
+   * under one taking of the server's lock (a stop of 500 instances would otherwise take it 500 times after the
+   * last exit), said with `verbose`; then `stopped(g)` for each, in order.
+   */
+  async removeStopped<G extends { pid: number; pidFile: string; stranger: boolean }>(
+    gone: readonly G[],
+    verbose: boolean | undefined,
+    stopped: (g: G) => void,
+  ): Promise<void> {
+    const held = gone.map((g) => {
+      const read = readPidFile(g.pidFile)
+      return read.kind === 'pid' && read.pid === g.pid ? { ...g, text: read.text } : null
+    })
+    const files = held.flatMap((h) => (h ? [h] : []))
+    const removed = await this.removeAll(files)
+    let next = 0
+    for (const [i, g] of gone.entries()) {
+      if (held[i] && removed[next++] && verbose) {
+        this.print(g.stranger ? `Removing pid file ${g.pidFile} with wrong pid ${g.pid}` : `Removing stale pid file ${g.pidFile}`)
+      }
+      stopped(g)
     }
-    return false
   }
 }
 
