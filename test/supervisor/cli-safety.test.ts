@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   cleanup,
+  CLI,
   livePids,
   makeFixture,
   MAIN,
@@ -205,6 +206,20 @@ describe('stop', () => {
     const r = await runOurs(f, ['stop', 'proxy', '-k', '1', '--kill-after-timeout'])
     expect(r.stdout).toContain('Waited 1 seconds for proxy-server to die; killing')
     await waitFor(() => livePids(f).length === 0)
+  })
+
+  it('a reader that went away (a closed pipe, as `| head -1` leaves) ends the output quietly: no stack trace, the status unchanged', async () => {
+    standard()
+    const child = spawn(process.execPath, [CLI, '--swift-dir', f.etc, '--run-dir', f.run, 'main', 'status'], {
+      env: f.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    child.stdout?.destroy() // the read end closes long before the CLI's first line (node starts in ~50 ms)
+    let stderr = ''
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+    const code = await new Promise((resolve) => child.once('close', resolve))
+    expect(stderr).toBe('')
+    expect(code).toBe(1) // nothing runs: swift-init's status says so with 1
   })
 
   it('a bad option is an optparse error on stderr with status 2', async () => {
