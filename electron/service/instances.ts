@@ -135,7 +135,7 @@ export class InstanceModel {
     const list = this.configured()
     const was = this.processesMade
     if (was?.list === list && was.running === this.running) return was.made
-    const instances = this.configured().map((c) => ({
+    const instances = list.map((c) => ({
       id: c.id,
       server: c.server,
       confFile: c.confFile,
@@ -320,8 +320,9 @@ export class InstanceModel {
     const pidFiles = this.pidFilesOf(server, confFiles)
     return confFiles.map((confFile, i) => {
       const pidFile = pidFiles[i] ?? server.getPidFileName(confFile)
-      const known = full ? undefined : this.pidCache.get(pidFile)
-      if (known?.facts.number === i + 1 && (known.facts.pidState === 'none' || known.facts.pidState === 'running')) return known.facts
+      const cached = this.pidCache.get(pidFile)
+      const standing = cached?.facts.number === i + 1 && (cached.facts.pidState === 'none' || cached.facts.pidState === 'running')
+      if (standing && !full) return cached.facts
       let key = 'none'
       try {
         const st = statSync(pidFile)
@@ -329,13 +330,11 @@ export class InstanceModel {
       } catch {
         // no pid file: 'none'
       }
-      const cached = this.pidCache.get(pidFile)
-      if (cached && cached.key === key && cached.facts.number === i + 1) {
+      // only 'no pid file' and 'running' stand while the file is unchanged: a pid file is written before its
+      // server execs (spawn.ts), so 'wrong process' right after a start turns into 'running' without a write
+      if (standing && cached.key === key) {
         const { pid, pidState } = cached.facts
-        // only 'no pid file' and 'running' stand while the file is unchanged: a pid file is written before its
-        // server execs (spawn.ts), so 'wrong process' right after a start turns into 'running' without a write
-        if (pidState === 'none') return cached.facts
-        if (pidState === 'running' && pid !== null && sendSignal(pid, SIG_DFL) !== 'ESRCH') return cached.facts
+        if (pidState === 'none' || (pid !== null && sendSignal(pid, SIG_DFL) !== 'ESRCH')) return cached.facts
       }
       const facts = inspectConf(server, confFile, i + 1, this.env.swiftDir, this.ours.get(`${server.server}\0${confFile}`))
       this.pidCache.set(pidFile, { key, facts })
