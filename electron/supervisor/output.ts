@@ -33,27 +33,6 @@ export const stdoutConsole: Console = {
 }
 
 /**
- * Consoles for n tasks that run concurrently but must print as if they ran one after another:
- * task i prints straight through while every task before it has finished, and is held back until then.
- */
-export function inOrder(console: Console, n: number): { consoles: Console[]; finish(i: number): void } {
-  const held: string[][] = Array.from({ length: n }, () => [])
-  const done: boolean[] = new Array<boolean>(n).fill(false)
-  let current = 0
-  const consoles = held.map((buffer, i) => ({
-    print: (text: string) => (i === current ? console.print(text) : buffer.push(text)),
-  }))
-  const finish = (i: number) => {
-    done[i] = true
-    while (current < n && done[current]) {
-      current++
-      if (current < n) for (const text of held[current]?.splice(0) ?? []) console.print(text)
-    }
-  }
-  return { consoles, finish }
-}
-
-/**
  * Bytes as Python's `bytes.decode('utf8', 'backslashreplace')`: valid UTF-8 decoded, every byte of an invalid
  * sequence written as `\xNN`. A sequence is valid as the Unicode standard has it (no overlong forms, no
  * surrogates, nothing above U+10FFFF); an invalid one ends before the first byte that cannot continue it.

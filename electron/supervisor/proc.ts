@@ -4,15 +4,6 @@ import { closeSync, openSync, readSync, readdirSync } from 'node:fs'
 
 export const PROC_DIR = '/proc'
 
-/** The NUL-separated command line, or null when the process (or /proc) is not there. */
-export function readCmdline(pid: number, procDir = PROC_DIR): string | null {
-  try {
-    return readProcText(`${procDir}/${pid}/cmdline`)
-  } catch {
-    return null
-  }
-}
-
 export interface ProcessStat {
   /** The kernel's name for it: the program's basename, cut to 15 bytes; kept while it exits and as a zombie. */
   comm: string

@@ -178,15 +178,12 @@ const SPECS: Record<string, Spec> = {
   },
 }
 
-/** The daemons whose passes a recon cache records. */
-export const RECON_DAEMONS: readonly string[] = Object.keys(SPECS)
-
-/** Re-reads a cache file only when its inode, size or mtime changed; remembers figures to observe new passes. */
 /** Whether `daemon` leaves its last pass in a recon cache file (the daemons SPECS lists). */
 export function hasReconCache(daemon: string): boolean {
   return Object.hasOwn(SPECS, daemon)
 }
 
+/** Re-reads a cache file only when its inode, size or mtime changed; remembers figures to observe new passes. */
 export class ReconCacheReader {
   private files = new Map<string, { key: string; mtimeMs: number; data: Json }>()
   private confs = new Map<string, { key: string; cachePath: string }>()
