@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { LivenessChecker } from '../electron/service/liveness.js'
+import { childPids } from '../electron/supervisor/proc.js'
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..')
 const SAIO = resolve(ROOT, '../shared/saio/saio.sh')
@@ -60,14 +61,7 @@ function clusterPids(dir: string): number[] {
   const servers = readdirSync(join(dir, 'run'), { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.pid') && !f.includes('saio-helper'))
     .map((f) => Number(readFileSync(join(dir, 'run', f), 'latin1')))
-  const workers = servers.flatMap((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').split(' ').filter(Boolean).map(Number)
-    } catch {
-      return []
-    }
-  })
-  return [...servers, ...workers]
+  return [...servers, ...servers.flatMap((pid) => childPids(pid))]
 }
 
 /**

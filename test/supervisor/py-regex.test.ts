@@ -2,27 +2,7 @@
 // swift-init knows (its ALL_SERVERS order; matches are indexes into it, null where re.compile raises).
 import { describe, expect, it } from 'vitest'
 import { compilePattern, PatternError, UnsupportedPatternError } from '../../electron/supervisor/py-regex.js'
-
-const SERVERS = [
-  'proxy-server',
-  'account-server',
-  'container-server',
-  'object-server',
-  'account-auditor',
-  'account-reaper',
-  'account-replicator',
-  'container-auditor',
-  'container-reconciler',
-  'container-replicator',
-  'container-sharder',
-  'container-sync',
-  'container-updater',
-  'object-auditor',
-  'object-expirer',
-  'object-reconstructor',
-  'object-replicator',
-  'object-updater',
-]
+import { ALL_SERVERS } from '../../shared/swift.js'
 
 const CASES: [glob: string, matches: number[] | null][] = [
   ['object-*', [3, 13, 14, 15, 16, 17]],
@@ -63,7 +43,7 @@ describe('re.match(glob.replace("*", ".*"), server), as Python 3.11 answers', ()
       return
     }
     const re = compilePattern(pattern)
-    expect(SERVERS.filter((s) => re.match(s))).toEqual(matches.map((i) => SERVERS[i]))
+    expect(ALL_SERVERS.filter((s) => re.match(s))).toEqual(matches.map((i) => ALL_SERVERS[i]))
   })
 
   it('refuses back-references, which need the captured text (a glob needs none)', () => {
